@@ -1,0 +1,27 @@
+"""Calendar arithmetic used by the rules."""
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+
+def add_months(day: date, months: int) -> date:
+    """Return `day` moved by `months`, on the same day of the month or the month's last day.
+
+    31 Jan + 1 month is 28 (or 29) Feb; 29 Feb 2024 + 12 months is 28 Feb 2025 (FPPT.md section 4).
+    """
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def financial_year_bounds(year: int) -> tuple[date, date]:
+    """The NHS financial year starting 1 April `year`: (1 April year, 31 March year + 1)."""
+    return date(year, 4, 1), date(year + 1, 3, 31)
+
+
+def financial_year_label(year: int) -> str:
+    """`2025` -> `2025/26`."""
+    return f"{year}/{(year + 1) % 100:02d}"

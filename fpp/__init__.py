@@ -1,0 +1,1 @@
+"""The FPP register: the Flask app, persistence, CLI and scheduler (the imperative shell)."""

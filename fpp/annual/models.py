@@ -1,0 +1,124 @@
+"""The annual cycle (FPPT.md sections 5, 5a and 6): attestations, outcomes, declarations, leaver references."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fpp.extensions import Base
+from fpp.people.models import Member
+from fpp.timeutil import utcnow
+
+OUTCOMES = ("fit_and_proper", "fit_and_proper_with_mitigations", "not_fit_and_proper", "under_review")
+OUTCOME_LABELS = {
+    "fit_and_proper": "Fit and proper",
+    "fit_and_proper_with_mitigations": "Fit and proper with mitigations",
+    "not_fit_and_proper": "Not fit and proper",
+    "under_review": "Under review",
+}
+
+
+class AttestationRequest(Base):
+    """The secretary asked a member for the year's self-attestation."""
+
+    __tablename__ = "attestation_requests"
+    __table_args__ = (UniqueConstraint("member_pk", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_pk: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Attestation(Base):
+    """A submitted self-attestation, with the exact wording answered (never edited after submission)."""
+
+    __tablename__ = "attestations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_pk: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    form_version: Mapped[str] = mapped_column(String(20))
+    answers: Mapped[str] = mapped_column(Text)  # JSON: [{key, text, answer, disclosure}]
+    self_assessment: Mapped[str] = mapped_column(Text)  # JSON: [{domain, rating, comment}]
+    has_disclosure: Mapped[bool] = mapped_column(Boolean, default=False)
+    discloses_part1_ground: Mapped[bool] = mapped_column(Boolean, default=False)
+    submitted_on: Mapped[date] = mapped_column(Date)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    check_record_id: Mapped[int | None] = mapped_column(ForeignKey("check_records.id"))
+
+    member: Mapped[Member] = relationship(lazy="raise")
+
+
+class Assessment(Base):
+    """The chair's (or, for the chair, the SID's) outcome for a member and a year."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("member_pk", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_pk: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    outcome: Mapped[str] = mapped_column(String(40))
+    mitigation_note: Mapped[str | None] = mapped_column(Text)
+    action_taken: Mapped[str | None] = mapped_column(Text)
+    regulator_informed: Mapped[bool | None] = mapped_column(Boolean)
+    decided_on: Mapped[date] = mapped_column(Date)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    member: Mapped[Member] = relationship(lazy="raise")
+
+    AUDITED = ("member_pk", "year", "outcome", "mitigation_note", "action_taken", "regulator_informed",
+               "decided_on", "decided_by_id")
+
+
+class Declaration(Base):
+    """A signed annual declaration; signing again makes a new version and keeps the old one."""
+
+    __tablename__ = "declarations"
+    __table_args__ = (UniqueConstraint("year", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    statement: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)  # the canonical JSON that was signed
+    content_hash: Mapped[str] = mapped_column(String(64))
+    signed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    signed_by_name: Mapped[str] = mapped_column(String(200))
+    signed_on: Mapped[date] = mapped_column(Date)
+    signed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LeaverReference(Base):
+    """A Board Member Reference (FPPT.md section 5a), given for a leaver or received on appointment."""
+
+    __tablename__ = "leaver_references"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_pk: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[str] = mapped_column(String(10), default="given")  # given | received
+    organisation: Mapped[str] = mapped_column(String(200))
+    roles_and_dates: Mapped[str] = mapped_column(Text)
+    reason_for_leaving: Mapped[str] = mapped_column(Text)
+    disciplinary_findings: Mapped[str] = mapped_column(Text)
+    open_investigations: Mapped[str] = mapped_column(Text)
+    conduct_concerns: Mapped[str] = mapped_column(Text)
+    settlement_agreement: Mapped[str] = mapped_column(Text)
+    regulator_referrals: Mapped[str] = mapped_column(Text)
+    is_fit_and_proper: Mapped[bool] = mapped_column(Boolean)
+    fit_and_proper_reasons: Mapped[str] = mapped_column(Text)
+    completed_by_name: Mapped[str] = mapped_column(String(200))
+    completed_by_role: Mapped[str] = mapped_column(String(200))
+    completed_on: Mapped[date] = mapped_column(Date)
+    sent_to: Mapped[str | None] = mapped_column(String(300))
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    check_record_id: Mapped[int | None] = mapped_column(ForeignKey("check_records.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    member: Mapped[Member] = relationship(lazy="raise")

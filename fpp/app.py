@@ -1,0 +1,124 @@
+"""The application factory: a list of small configure_* steps. It never touches the database."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, render_template
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+
+from fpp.config import Settings, load_settings
+from fpp.extensions import csrf, db, login_manager
+
+ROOT = Path(__file__).resolve().parent.parent
+BLUEPRINTS = (
+    "fpp.auth.views",
+    "fpp.register.views",
+    "fpp.people.views",
+    "fpp.audit.views",
+    "fpp.users.views",
+)
+
+
+def create_app(config_path: str | None = None, overrides: dict | None = None, testing: bool = False) -> Flask:
+    """Build the app from configuration (see fpp.config); `testing` turns CSRF off for the test client."""
+    settings = load_settings(config_path, overrides)
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder="static")
+    configure_settings(app, settings, testing)
+    configure_jinja(app)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_errors(app)
+    configure_security_headers(app)
+    return app
+
+
+def settings() -> Settings:
+    """The running app's settings."""
+    return current_app.extensions["fpp_settings"]
+
+
+def configure_settings(app: Flask, settings: Settings, testing: bool) -> None:
+    app.extensions["fpp_settings"] = settings
+    max_upload = settings["max_upload_mb"] * 1024 * 1024
+    app.config.update(
+        TESTING=testing,
+        SECRET_KEY=settings["secret_key"],
+        DATABASE_URL=settings["database_url"],
+        DATA_DIR=settings["data_dir"],
+        MAX_UPLOAD_BYTES=max_upload,
+        MAX_CONTENT_LENGTH=max_upload + 1024 * 1024,
+        ARGON2_TIME_COST=settings["argon2_time_cost"],
+        ARGON2_MEMORY_COST=settings["argon2_memory_cost"],
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings["session_cookie_secure"],
+        REMEMBER_COOKIE_SECURE=settings["session_cookie_secure"],
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_ENABLED=not testing,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+
+
+def configure_jinja(app: Flask) -> None:
+    app.jinja_options = {
+        "undefined": ChainableUndefined,
+        "loader": ChoiceLoader([FileSystemLoader(str(ROOT / "templates")), PackageLoader("nhsuk_frontend_jinja")]),
+        "autoescape": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
+    from fpp import templating
+    templating.register(app)
+
+
+def configure_extensions(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see the register."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from fpp.auth.models import User
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user and user.is_enabled else None
+
+
+def configure_blueprints(app: Flask) -> None:
+    import importlib
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(name).bp)
+
+
+def configure_errors(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def page(code: int, title: str, message: str):
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    app.register_error_handler(403, lambda e: page(403, "You do not have access to this page",
+                                                   "Your role does not allow this. Ask the company secretary "
+                                                   "if you think it should."))
+    app.register_error_handler(404, lambda e: page(404, "Page not found",
+                                                   "Check the address, or go back to the register."))
+    app.register_error_handler(413, lambda e: page(413, "The file is too large",
+                                                   f"Files can be at most {app.config['MAX_UPLOAD_BYTES'] // 1048576} MB."))
+    app.register_error_handler(CSRFError, lambda e: page(400, "The form had expired",
+                                                         "Nothing was saved. Go back, reload the page and try again."))
+
+
+def configure_security_headers(app: Flask) -> None:
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+                                    "style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

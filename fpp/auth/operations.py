@@ -1,0 +1,78 @@
+"""Verbs for accounts: create, sign in (audited, successful or not), change the password."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from fpp.audit import operations as audit
+from fpp.auth.models import MEMBER_ROLES, ROLES, User
+from fpp.auth.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
+from fpp.errors import DomainError
+from fpp.extensions import db
+from fpp.people.models import Member
+from fpp.timeutil import utcnow
+
+# Verifying against a real hash even for unknown emails keeps the timing the same.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_LENGTH:
+        raise DomainError(f"The password must be at least {MIN_LENGTH} characters", "password")
+
+
+def find_user(email: str) -> User | None:
+    return db.session.execute(select(User).where(func.lower(User.email) == email.strip().lower())).scalar()
+
+
+def create_user(email: str, role: str, password: str, member: Member | None = None) -> User:
+    """Add an account. Chair, SID and member accounts must name the board member they are."""
+    email = (email or "").strip().lower()
+    if "@" not in email:
+        raise DomainError("Enter an email address like name@nhs.net", "email")
+    if role not in ROLES:
+        raise DomainError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}", "role")
+    if role in MEMBER_ROLES and member is None:
+        raise DomainError(f"A {role} account must name the board member it belongs to", "member")
+    if role not in MEMBER_ROLES and member is not None:
+        raise DomainError(f"A {role} account is not linked to a board member", "member")
+    if find_user(email):
+        raise DomainError(f"There is already an account for {email}", "email")
+    _check_password(password)
+    user = User(email=email, role=role, password_hash=hash_password(password),
+                member_pk=member.id if member else None)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", "users", user.id, after=audit.snapshot(user))
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The enabled user with these credentials, or None. Writes a login or failed-login audit entry."""
+    user = find_user(email or "")
+    if user is None:
+        if "hash" not in _DUMMY_HASH:
+            _DUMMY_HASH["hash"] = hash_password("not-a-real-password")
+        verify_password(_DUMMY_HASH["hash"], password or "")
+    if user is None or not user.is_enabled or not verify_password(user.password_hash, password or ""):
+        audit.record("auth.login_failed", "users", user.id if user else None,
+                     after={"email": (email or "").strip().lower()[:320]})
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    audit.record("auth.login", "users", user.id, actor=(user.id, user.email))
+    return user
+
+
+def confirm_password(user: User, password: str) -> None:
+    """Ask again before signing something: refuse if the password is wrong."""
+    if not verify_password(user.password_hash, password or ""):
+        raise DomainError("The password is not correct", "password")
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the user's own password after checking the current one."""
+    confirm_password(user, current)
+    _check_password(new)
+    user.password_hash = hash_password(new)
+    audit.record("user.change_password", "users", user.id)

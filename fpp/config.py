@@ -1,0 +1,212 @@
+"""Configuration: defaults -> TOML file (FPP_CONFIG, default ./config.toml) -> FPP_* environment -> overrides.
+
+Unknown keys and malformed values stop start-up with a message naming the key.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from checks import CHECK_CODES, Rules
+
+
+class ConfigError(Exception):
+    """A configuration key is unknown or its value is malformed."""
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got {value!r}")
+    return int(value)
+
+
+def _non_negative(value: Any) -> int:
+    number = _int(value)
+    if number < 0:
+        raise ValueError(f"expected zero or more, got {number}")
+    return number
+
+
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if str(value) not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}, got {value!r}")
+        return str(value)
+    return parse
+
+
+def _time_of_day(value: Any) -> str:
+    text = str(value).strip()
+    hours, _, minutes = text.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and 0 <= int(hours) < 24 and 0 <= int(minutes) < 60
+            and len(minutes) == 2):
+        raise ValueError(f"expected a time of day HH:MM, got {value!r}")
+    return f"{int(hours):02d}:{minutes}"
+
+
+def _int_list(value: Any) -> list[int]:
+    items = value if isinstance(value, list) else [v for v in str(value).split(",") if v.strip()]
+    return sorted({_non_negative(v) for v in items}, reverse=True)
+
+
+def _validity(value: Any) -> dict[str, int | None]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a table of check code = months (0 for once)")
+    result = {}
+    for code, months in value.items():
+        if code not in CHECK_CODES:
+            raise ValueError(f"unknown check code {code!r}")
+        number = _non_negative(months)
+        result[code] = number or None
+    return result
+
+
+# key: (parser, default). Section keys are flattened with "_" (e.g. [rules] warning_window_days).
+SCHEMA: dict[str, tuple[Callable[[Any], Any], Any]] = {
+    "env": (_choice("development", "production"), "development"),
+    "database_url": (str, ""),
+    "data_dir": (str, "./instance"),
+    "secret_key": (str, ""),
+    "organisation_name": (str, "Example NHS Foundation Trust"),
+    "mail_backend": (_choice("file", "smtp"), "file"),
+    "smtp_host": (str, "localhost"),
+    "smtp_port": (_int, 25),
+    "smtp_starttls": (_bool, False),
+    "smtp_user": (str, ""),
+    "smtp_password": (str, ""),
+    "mail_from": (str, "fpp@localhost"),
+    "base_url": (str, "http://127.0.0.1:5000"),
+    "max_upload_mb": (_non_negative, 20),
+    "argon2_time_cost": (_non_negative, 3),
+    "argon2_memory_cost": (_non_negative, 65536),
+    "session_cookie_secure": (_bool, None),
+    "rules_warning_window_days": (_non_negative, 60),
+    "rules_appraisal_after_months": (_non_negative, 12),
+    "rules_leaver_reference_days": (_non_negative, 30),
+    "rules_interim_cover_weeks": (_non_negative, 6),
+    "rules_retention_age_years": (_non_negative, 75),
+    "rules_validity_months": (_validity, {}),
+    "annual_declaration_deadline": (str, "06-30"),
+    "annual_statement": (str, (
+        "I confirm that the board members listed have been assessed against the Fit and Proper Person "
+        "Test Framework, and that the outcomes recorded here are a true account of those assessments.")),
+}
+ENV_PREFIX = "FPP_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective configuration, as a plain mapping plus helpers."""
+
+    values: dict[str, Any]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.values["data_dir"])
+
+    @property
+    def rules(self) -> Rules:
+        base = Rules()
+        return Rules(
+            warning_window_days=self["rules_warning_window_days"],
+            appraisal_after_months=self["rules_appraisal_after_months"],
+            leaver_reference_days=self["rules_leaver_reference_days"],
+            validity_months={**base.validity_months, **self["rules_validity_months"]},
+        )
+
+
+def _flatten(data: dict, prefix: str = "") -> dict[str, Any]:
+    flat = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and name not in SCHEMA:
+            flat.update(_flatten(value, name + "_"))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _parse(source: str, raw: dict[str, Any]) -> dict[str, Any]:
+    parsed = {}
+    for key, value in raw.items():
+        if key not in SCHEMA:
+            raise ConfigError(f"{source}: unknown configuration key {key!r}")
+        try:
+            parsed[key] = SCHEMA[key][0](value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{source}: bad value for {key!r}: {exc}") from None
+    return parsed
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return _flatten(tomllib.load(fh))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _read_env(environ: dict[str, str]) -> dict[str, Any]:
+    raw = {}
+    for name, value in environ.items():
+        if name.startswith(ENV_PREFIX) and name not in {"FPP_CONFIG", "FPP_TEST_DATABASE_URL"}:
+            raw[name[len(ENV_PREFIX):].lower()] = value
+    return raw
+
+
+def load_settings(config_path: str | os.PathLike | None = None, overrides: dict | None = None,
+                  environ: dict[str, str] | None = None) -> Settings:
+    """Merge defaults, the TOML file, FPP_* variables and `overrides`; raise ConfigError on anything odd."""
+    environ = dict(os.environ if environ is None else environ)
+    values = {key: default for key, (_, default) in SCHEMA.items()}
+    explicit = config_path or environ.get("FPP_CONFIG")
+    path = Path(explicit or "config.toml")
+    if path.exists():
+        values.update(_parse(str(path), _read_file(path)))
+    elif explicit:
+        raise ConfigError(f"{path}: configuration file not found")
+    values.update(_parse("environment", _read_env(environ)))
+    values.update(_parse("overrides", dict(overrides or {})))
+    return Settings(_finish(values))
+
+
+def _finish(values: dict[str, Any]) -> dict[str, Any]:
+    data_dir = Path(values["data_dir"]).resolve()
+    values["data_dir"] = str(data_dir)
+    if not values["database_url"]:
+        values["database_url"] = f"sqlite:///{data_dir / 'fpp.sqlite3'}"
+    if values["session_cookie_secure"] is None:
+        values["session_cookie_secure"] = values["env"] == "production"
+    if not values["secret_key"]:
+        if values["env"] == "production":
+            raise ConfigError("secret_key: the app refuses to start in production without FPP_SECRET_KEY")
+        values["secret_key"] = _local_secret(data_dir)
+    return values
+
+
+def _local_secret(data_dir: Path) -> str:
+    """A signing key generated once and kept in the data folder, for local use only."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

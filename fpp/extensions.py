@@ -1,0 +1,49 @@
+"""Extensions, created here and bound to an app in the factory."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every model."""
+
+
+class Database:
+    """One engine and one request-scoped session; the request (or CLI command, or job) commits once."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.session = scoped_session(sessionmaker(expire_on_commit=False))
+
+    def init_app(self, app: Flask) -> None:
+        self.engine = make_engine(app.config["DATABASE_URL"])
+        self.session.remove()
+        self.session.configure(bind=self.engine)
+        app.teardown_appcontext(lambda exc: self.session.remove())
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the per-backend settings the register relies on."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+db = Database()
+login_manager = LoginManager()
+csrf = CSRFProtect()

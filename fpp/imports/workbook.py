@@ -1,0 +1,250 @@
+"""Reading the import workbook of CONTRACT.md ("Import workbook") into plain rows, collecting every problem.
+
+Pure: openpyxl in, dataclasses out; no Flask, no database. Every problem names sheet, row and column.
+"""
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from checks import OUTCOMES, find_check
+from checks.people import default_is_executive, find_position
+
+DBS_LEVELS = ("basic", "standard", "enhanced", "enhanced_barred")
+MEMBER_COLUMNS = {  # header -> (field, required)
+    "member id": ("member_id", True), "name": ("name", True), "email": ("email", False),
+    "position": ("position", True), "role title": ("role_title", False), "voting": ("is_voting", False),
+    "interim": ("is_interim", False), "executive": ("is_executive", False),
+    "professional registration": ("professional_registration", False),
+    "start date": ("start_on", True), "end date": ("end_on", False),
+}
+CHECK_COLUMNS = {
+    "member id": ("member_id", True), "check": ("code", True), "completed on": ("completed_on", True),
+    "outcome": ("outcome", False), "reference": ("reference", False), "dbs level": ("dbs_level", False),
+    "notes": ("notes", False),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the workbook, located as precisely as possible."""
+
+    sheet: str | None
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [p for p in (self.sheet and f"sheet {self.sheet}", self.row and f"row {self.row}",
+                             self.column and f"column {self.column}") if p]
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+@dataclass
+class Row:
+    """A data row: its sheet row number and its values (only the cells that were given)."""
+
+    number: int
+    values: dict[str, Any]
+    cells: dict[str, str] = field(default_factory=dict)  # field -> "C5"
+
+
+@dataclass
+class ParsedWorkbook:
+    members: list[Row]
+    checks: list[Row]
+    problems: list[Problem]
+
+
+class WorkbookError(Exception):
+    """The file cannot be read as a workbook at all."""
+
+
+def read_workbook(path: str | Path) -> ParsedWorkbook:
+    """Parse both sheets; problems are collected, never raised (except for an unreadable file)."""
+    path = Path(path)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise WorkbookError(f"{path}: no such file") from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise WorkbookError(f"{path}: not a readable .xlsx workbook ({exc.__class__.__name__})") from None
+    try:
+        problems: list[Problem] = []
+        sheets = {name.strip().casefold(): name for name in book.sheetnames}
+        members = _read_sheet(book, sheets, "Members", MEMBER_COLUMNS, _member_row, problems)
+        checks = _read_sheet(book, sheets, "Checks", CHECK_COLUMNS, _check_row, problems)
+    finally:
+        book.close()
+    _duplicates(members, "Members", lambda r: r.values.get("member_id"), "Member ID", problems,
+                "appears more than once")
+    _duplicates(checks, "Checks", _check_key, None, problems, "is the same as an earlier row")
+    return ParsedWorkbook(members, checks, problems)
+
+
+def _read_sheet(book, sheets, title, columns, convert, problems) -> list[Row]:
+    name = sheets.get(title.casefold())
+    if name is None:
+        problems.append(Problem(title, None, None, f"the workbook has no sheet named {title!r}"))
+        return []
+    rows = book[name].iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    positions = {}
+    for index, cell in enumerate(header):
+        key = str(cell).strip().casefold() if cell is not None else ""
+        if key in columns:
+            positions[columns[key][0]] = index
+    missing = [h for h, (f, required) in columns.items() if required and f not in positions]
+    for header_name in missing:
+        problems.append(Problem(title, 1, None, f"the header row has no column {header_name.title()!r}"))
+    if missing:
+        return []
+    labels = {f: h for h, (f, _) in columns.items()}
+    result = []
+    for number, values in enumerate(rows, start=2):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        raw = {f: (values[i] if i < len(values) else None) for f, i in positions.items()}
+        cells = {f: f"{get_column_letter(i + 1)}{number}" for f, i in positions.items()}
+        row = Row(number, {}, cells)
+        convert(row, raw, lambda f, msg: problems.append(
+            Problem(title, number, f"{labels[f].title()} ({cells[f]})", msg)))
+        result.append(row)
+    return result
+
+
+def _text(value: Any) -> str | None:
+    """Trimmed text; whole-number cells become their digits (30145566, never 30145566.0)."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (datetime, date)):
+        value = value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    try:
+        if text and len(text) == 10:
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ValueError(f"{text!r} is not a date: use an Excel date or YYYY-MM-DD")
+
+
+def _yes_no(value: Any) -> bool:
+    text = (_text(value) or "").casefold()
+    if text in {"yes", "y", "true"}:
+        return True
+    if text in {"no", "n", "false"}:
+        return False
+    raise ValueError(f"{_text(value)!r} is not Yes or No")
+
+
+def _convert(row: Row, raw: dict, name: str, parse: Callable[[Any], Any], report, required=False) -> None:
+    if _text(raw.get(name)) is None:
+        if required:
+            report(name, "is required")
+        return
+    try:
+        row.values[name] = parse(raw[name])
+    except ValueError as exc:
+        report(name, str(exc))
+
+
+def _member_row(row: Row, raw: dict, report) -> None:
+    for name in ("member_id", "name"):
+        _convert(row, raw, name, _text, report, required=True)
+    for name in ("email", "role_title", "professional_registration"):
+        _convert(row, raw, name, _text, report)
+    _convert(row, raw, "position", _position, report, required=True)
+    for name in ("is_voting", "is_interim", "is_executive"):
+        _convert(row, raw, name, _yes_no, report)
+    _convert(row, raw, "start_on", _date, report, required=True)
+    _convert(row, raw, "end_on", _date, report)
+    start, end = row.values.get("start_on"), row.values.get("end_on")
+    if start and end and end < start:
+        report("end_on", f"the end date {end:%d/%m/%Y} is before the start date {start:%d/%m/%Y}")
+
+
+def _position(value: Any) -> str:
+    code = find_position(_text(value) or "")
+    if code is None:
+        raise ValueError(f"{_text(value)!r} is not a position: use Chair, Senior independent director, "
+                         "Non-executive director, Chief executive, Executive director or Associate director")
+    return code
+
+
+def _check_code(value: Any) -> str:
+    check = find_check(_text(value) or "")
+    if check is None:
+        raise ValueError(f"{_text(value)!r} is not a check code or name (see FPPT.md section 3)")
+    return check.code
+
+
+def _choice(allowed: tuple[str, ...], what: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = (_text(value) or "").casefold()
+        if text not in allowed:
+            raise ValueError(f"{_text(value)!r} is not {what}: use {', '.join(allowed)}")
+        return text
+    return parse
+
+
+def _check_row(row: Row, raw: dict, report) -> None:
+    _convert(row, raw, "member_id", _text, report, required=True)
+    _convert(row, raw, "code", _check_code, report, required=True)
+    _convert(row, raw, "completed_on", _date, report, required=True)
+    _convert(row, raw, "outcome", _choice(OUTCOMES, "an outcome"), report)
+    _convert(row, raw, "dbs_level", _choice(DBS_LEVELS, "a DBS level"), report)
+    for name in ("reference", "notes"):
+        _convert(row, raw, name, _text, report)
+    row.values.setdefault("outcome", "clear")
+    code = row.values.get("code")
+    if code == "dbs" and "dbs_level" not in row.values and row.values["outcome"] != "not_applicable" \
+            and _text(raw.get("dbs_level")) is None:
+        report("dbs_level", "is required for a dbs check")
+    if code and code != "dbs" and "dbs_level" in row.values:
+        report("dbs_level", "belongs only on a dbs check")
+
+
+def _check_key(row: Row):
+    v = row.values
+    return (v.get("member_id"), v.get("code"), v.get("completed_on"), v.get("outcome")) if v.get("code") else None
+
+
+def _duplicates(rows, sheet, key, column, problems, message) -> None:
+    seen: dict[Any, int] = {}
+    for row in rows:
+        value = key(row)
+        if value is None:
+            continue
+        if value in seen:
+            problems.append(Problem(sheet, row.number, column, f"{message} (row {seen[value]})"
+                                    if column is None else f"{value!r} {message} (first on row {seen[value]})"))
+        else:
+            seen[value] = row.number
+
+
+def member_defaults(values: dict[str, Any]) -> dict[str, Any]:
+    """Defaults for a new member's blank optional cells (CONTRACT.md)."""
+    values = dict(values)
+    values.setdefault("is_voting", True)
+    values.setdefault("is_interim", False)
+    if "is_executive" not in values:
+        values["is_executive"] = default_is_executive(values.get("position", ""))
+    return values

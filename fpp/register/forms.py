@@ -1,0 +1,50 @@
+from flask_wtf.file import FileField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from checks import CATALOGUE
+from fpp.forms import BaseForm, DateInputField
+from fpp.register.models import DBS_LEVEL_LABELS
+
+OUTCOME_CHOICES = [("clear", "Clear"), ("issue", "Issue found"), ("not_applicable", "Not applicable")]
+
+
+class RecordFieldsForm(BaseForm):
+    completed_on = DateInputField("Date completed", required=True)
+    outcome = RadioField("Outcome", choices=OUTCOME_CHOICES, default="clear",
+                         validators=[InputRequired("Choose an outcome")])
+    reference = StringField("Reference", validators=[Optional(), Length(max=100)])
+    dbs_level = SelectField("DBS level", choices=[("", "Not a DBS check"), *DBS_LEVEL_LABELS.items()],
+                            validators=[Optional()])
+    is_update_service = BooleanField("The member subscribes to the DBS Update Service")
+    searched_name = StringField("Name searched on", validators=[Optional(), Length(max=200)])
+    searched_dob = DateInputField("Date of birth searched on")
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=10000)])
+
+    def record_fields(self) -> dict:
+        return {
+            "completed_on": self.completed_on.data, "outcome": self.outcome.data,
+            "reference": self.reference.data, "dbs_level": self.dbs_level.data or None,
+            "is_update_service": self.is_update_service.data, "searched_name": self.searched_name.data,
+            "searched_dob": self.searched_dob.data, "notes": self.notes.data,
+        }
+
+
+class NewRecordForm(RecordFieldsForm):
+    code = SelectField("Check", choices=[("", "Choose a check"), *((c.code, c.label) for c in CATALOGUE)],
+                       validators=[InputRequired("Choose the check")])
+    evidence = FileField("Evidence (optional)")
+
+
+class CorrectRecordForm(RecordFieldsForm):
+    reason = TextAreaField("Why is this record being corrected?",
+                           validators=[InputRequired("Say why the record is being corrected"), Length(max=2000)])
+
+
+class DeleteRecordForm(BaseForm):
+    reason = TextAreaField("Why is this record being deleted?",
+                           validators=[InputRequired("Say why the record is being deleted"), Length(max=2000)])
+
+
+class EvidenceForm(BaseForm):
+    evidence = FileField("Evidence file")

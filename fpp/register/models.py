@@ -1,0 +1,74 @@
+"""Check records and their evidence."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from checks import Record
+from fpp.extensions import Base
+from fpp.people.models import Member
+from fpp.timeutil import utcnow
+
+DBS_LEVELS = ("basic", "standard", "enhanced", "enhanced_barred")
+DBS_LEVEL_LABELS = {"basic": "Basic", "standard": "Standard", "enhanced": "Enhanced",
+                    "enhanced_barred": "Enhanced with barred lists"}
+
+
+class CheckRecord(Base):
+    """One completed check. Deleting keeps the row (with who, when and why) for the audit."""
+
+    __tablename__ = "check_records"
+    __table_args__ = (Index("ix_check_records_member_code_date", "member_pk", "code", "completed_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_pk: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    completed_on: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(20), default="clear")
+    reference: Mapped[str | None] = mapped_column(String(100))
+    dbs_level: Mapped[str | None] = mapped_column(String(20))
+    is_update_service: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+    searched_name: Mapped[str | None] = mapped_column(String(200))
+    searched_dob: Mapped[date | None] = mapped_column(Date)
+    decision_on: Mapped[date | None] = mapped_column(Date)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    deletion_reason: Mapped[str | None] = mapped_column(Text)
+
+    member: Mapped[Member] = relationship(lazy="raise")
+    evidence: Mapped[list["Evidence"]] = relationship(back_populates="record", lazy="raise",
+                                                      order_by="Evidence.id")
+
+    AUDITED = ("member_pk", "code", "completed_on", "outcome", "reference", "dbs_level",
+               "is_update_service", "notes", "searched_name", "searched_dob", "decision_on",
+               "decision_note", "decided_by_id", "deleted_at", "deletion_reason")
+
+    def as_rule_record(self) -> Record:
+        return Record(self.completed_on, self.outcome, self.decision_on, ref=self)
+
+
+class Evidence(Base):
+    """An evidence file, stored in the data folder under a random name. Never a DBS certificate."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("check_records.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    record: Mapped[CheckRecord] = relationship(back_populates="evidence", lazy="raise")
+
+    AUDITED = ("record_id", "original_name", "size", "content_type", "sha256")

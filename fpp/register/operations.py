@@ -1,0 +1,171 @@
+"""Verbs that change check records and evidence. They validate, flush and audit; the caller commits."""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from flask import current_app
+
+from checks import CHECK_CODES, OUTCOMES, get_check
+from fpp.audit import operations as audit
+from fpp.errors import DomainError
+from fpp.extensions import db
+from fpp.people.models import Member
+from fpp.register.models import DBS_LEVELS, CheckRecord, Evidence
+from fpp.timeutil import today
+
+RECORD_FIELDS = ("code", "completed_on", "outcome", "reference", "dbs_level", "is_update_service", "notes",
+                 "searched_name", "searched_dob")
+EVIDENCE_TYPES = {
+    ".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword", ".odt": "application/vnd.oasis.opendocument.text",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".txt": "text/plain", ".eml": "message/rfc822", ".msg": "application/vnd.ms-outlook",
+}
+DBS_EVIDENCE_REFUSED = ("DBS certificates must not be stored in the register (DBS code of practice). "
+                        "Record the certificate number, issue date, level and decision instead.")
+
+
+def _validate(record: CheckRecord) -> None:
+    if record.code not in CHECK_CODES:
+        raise DomainError(f"Unknown check code {record.code!r}", "code")
+    if record.completed_on is None:
+        raise DomainError("Enter the date the check was completed", "completed_on")
+    if record.completed_on > today():
+        raise DomainError("The completion date cannot be in the future", "completed_on")
+    if record.outcome not in OUTCOMES:
+        raise DomainError("Choose an outcome: clear, issue or not applicable", "outcome")
+    if record.code == "dbs":
+        if record.outcome != "not_applicable" and record.dbs_level not in DBS_LEVELS:
+            raise DomainError("Choose the DBS level", "dbs_level")
+        if record.is_update_service and record.dbs_level not in {"standard", "enhanced", "enhanced_barred"}:
+            raise DomainError("The DBS Update Service covers standard and enhanced certificates only",
+                              "is_update_service")
+    elif record.dbs_level or record.is_update_service:
+        raise DomainError("A DBS level belongs only on a DBS check", "dbs_level")
+
+
+def _clean(fields: dict[str, Any], creating: bool) -> dict[str, Any]:
+    unknown = set(fields) - set(RECORD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown record fields: {sorted(unknown)}")
+    for name in ("reference", "notes", "searched_name", "dbs_level"):
+        if name in fields and isinstance(fields[name], str):
+            fields[name] = fields[name].strip() or None
+    if creating or "is_update_service" in fields:
+        fields["is_update_service"] = bool(fields.get("is_update_service"))
+    if creating:
+        fields.setdefault("outcome", "clear")
+    return fields
+
+
+def record_check(member: Member, recorded_by_id: int | None = None, **fields: Any) -> CheckRecord:
+    """Add a completed check for `member`."""
+    record = CheckRecord(member_pk=member.id, recorded_by_id=recorded_by_id, **_clean(fields, creating=True))
+    _validate(record)
+    if find_same_record(member.id, record.code, record.completed_on, record.outcome) is not None:
+        raise DomainError(f"This {check_label(record.code).lower()} is already recorded for "
+                          f"{record.completed_on:%d/%m/%Y} with that outcome", "completed_on")
+    db.session.add(record)
+    db.session.flush()
+    audit.record("check.create", "check_records", record.id, after=audit.snapshot(record), member_pk=member.id)
+    return record
+
+
+def correct_record(record: CheckRecord, reason: str, **fields: Any) -> bool:
+    """Correct a record's details, with the reason kept in the audit entry; True if anything changed."""
+    if not (reason or "").strip():
+        raise DomainError("Say why the record is being corrected", "reason")
+    if record.deleted_at is not None:
+        raise DomainError("This record was deleted and cannot be corrected")
+    before = audit.snapshot(record)
+    for name, value in _clean(fields, creating=False).items():
+        setattr(record, name, value)
+    _validate(record)
+    after = audit.snapshot(record)
+    changed = sorted(k for k in after if after[k] != before[k])
+    if not changed:
+        return False
+    audit.record("check.correct", "check_records", record.id,
+                 before={k: before[k] for k in changed} | {"reason": None},
+                 after={k: after[k] for k in changed} | {"reason": reason.strip()}, member_pk=record.member_pk)
+    return True
+
+
+def delete_record(record: CheckRecord, reason: str, deleted_by_id: int | None) -> None:
+    """Withdraw a record entered in error; the row stays, marked deleted, with who, when and why."""
+    if not (reason or "").strip():
+        raise DomainError("Say why the record is being deleted", "reason")
+    if record.deleted_at is not None:
+        raise DomainError("This record was already deleted")
+    from fpp.timeutil import utcnow
+    before = audit.snapshot(record)
+    record.deleted_at, record.deleted_by_id, record.deletion_reason = utcnow(), deleted_by_id, reason.strip()
+    audit.record("check.delete", "check_records", record.id, before=before,
+                 after={"deleted_at": audit.jsonable(record.deleted_at), "reason": record.deletion_reason},
+                 member_pk=record.member_pk)
+
+
+def find_same_record(member_pk: int, code: str, completed_on: date, outcome: str) -> CheckRecord | None:
+    """The live record with this identity (member, check, date, outcome), if there is one."""
+    from sqlalchemy import select
+    return db.session.execute(select(CheckRecord).where(
+        CheckRecord.member_pk == member_pk, CheckRecord.code == code, CheckRecord.completed_on == completed_on,
+        CheckRecord.outcome == outcome, CheckRecord.deleted_at.is_(None))).scalars().first()
+
+
+def evidence_dir() -> Path:
+    return Path(current_app.config["DATA_DIR"]) / "evidence"
+
+
+def add_evidence(record: CheckRecord, filename: str, stream: IO[bytes], uploaded_by_id: int | None) -> Evidence:
+    """Store an evidence file for `record` under a random name, with its SHA-256; never for a DBS check."""
+    if record.code == "dbs":
+        raise DomainError(DBS_EVIDENCE_REFUSED, "evidence")
+    original = os.path.basename((filename or "").replace("\\", "/")).strip()
+    suffix = Path(original).suffix.lower()
+    if not original or suffix not in EVIDENCE_TYPES:
+        allowed = ", ".join(sorted(EVIDENCE_TYPES))
+        raise DomainError(f"Evidence must be one of these file types: {allowed}", "evidence")
+    stored_name, size, digest = _store(stream, current_app.config["MAX_UPLOAD_BYTES"])
+    evidence = Evidence(record_id=record.id, stored_name=stored_name, original_name=original[:255], size=size,
+                        content_type=EVIDENCE_TYPES[suffix], sha256=digest, uploaded_by_id=uploaded_by_id)
+    db.session.add(evidence)
+    db.session.flush()
+    audit.record("evidence.add", "evidence", evidence.id, after=audit.snapshot(evidence),
+                 member_pk=record.member_pk)
+    return evidence
+
+
+def _store(stream: IO[bytes], max_bytes: int) -> tuple[str, int, str]:
+    """Copy the upload into the evidence folder, hashing as it goes; refuse empty or oversized files."""
+    folder = evidence_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = secrets.token_hex(16)
+    path, digest, size = folder / stored_name, hashlib.sha256(), 0
+    with path.open("wb") as out:
+        while chunk := stream.read(64 * 1024):
+            size += len(chunk)
+            if size > max_bytes:
+                out.close()
+                path.unlink()
+                raise DomainError(f"The file is larger than {max_bytes // (1024 * 1024)} MB", "evidence")
+            digest.update(chunk)
+            out.write(chunk)
+    if size == 0:
+        path.unlink()
+        raise DomainError("The file is empty", "evidence")
+    return stored_name, size, digest.hexdigest()
+
+
+def evidence_path(evidence: Evidence) -> Path:
+    return evidence_dir() / evidence.stored_name
+
+
+def check_label(code: str) -> str:
+    return get_check(code).label

@@ -1,0 +1,160 @@
+"""The board overview and the check records."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from checks import MEMBER_STATUSES
+from fpp.access import READ_ALL, require_member_view, roles_required
+from fpp.app import settings
+from fpp.errors import DomainError
+from fpp.extensions import db
+from fpp.register import operations, queries
+from fpp.register.forms import CorrectRecordForm, DeleteRecordForm, EvidenceForm, NewRecordForm
+from fpp.register.models import CheckRecord, Evidence
+from fpp.timeutil import today
+
+bp = Blueprint("register", __name__)
+
+
+@bp.route("/")
+@login_required
+def home():
+    if current_user.role in READ_ALL:
+        return redirect(url_for("register.overview"))
+    if current_user.member_pk:
+        return redirect(url_for("people.show_member", member_pk=current_user.member_pk))
+    abort(403)
+
+
+def _as_of_arg() -> tuple[date, str | None]:
+    text = request.args.get("as_of", "").strip()
+    if not text:
+        return today(), None
+    try:
+        return date.fromisoformat(text), None
+    except ValueError:
+        return today(), f"“{text}” is not a date: showing today instead. Use the date picker (YYYY-MM-DD)."
+
+
+@bp.route("/board")
+@roles_required(*READ_ALL)
+def overview():
+    as_of, as_of_error = _as_of_arg()
+    status_filter = request.args.get("status", "")
+    rows, future = queries.board(as_of, settings().rules)
+    serving = [r for r in rows if not r.member.facts.has_left(as_of)]
+    leavers = [r for r in rows if r.member.facts.has_left(as_of)]
+    counts = Counter(r.status.status for r in rows)
+    if status_filter in MEMBER_STATUSES:
+        serving = [r for r in serving if r.status.status == status_filter]
+        leavers = [r for r in leavers if r.status.status == status_filter]
+    return render_template("register/overview.html", as_of=as_of, as_of_error=as_of_error, serving=serving,
+                           leavers=leavers, future=future, counts=counts, status_filter=status_filter,
+                           statuses=MEMBER_STATUSES, is_today=as_of == today())
+
+
+def _record_or_404(record_id: int) -> CheckRecord:
+    record = db.session.get(CheckRecord, record_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+@bp.route("/members/<int:member_pk>/checks/new", methods=["GET", "POST"])
+@roles_required("secretary")
+def new_record(member_pk: int):
+    member = require_member_view(queries.get_member(member_pk))
+    form = NewRecordForm(code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        try:
+            record = operations.record_check(member, current_user.id, code=form.code.data, **form.record_fields())
+            upload = form.evidence.data
+            if upload and upload.filename:
+                operations.add_evidence(record, upload.filename, upload.stream, current_user.id)
+        except DomainError as error:
+            db.session.rollback()
+            form.fail(error)
+        else:
+            db.session.commit()
+            flash(f"{operations.check_label(record.code)} recorded for {member.name}.", "success")
+            return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
+    return render_template("register/record_form.html", form=form, member=member, record=None)
+
+
+@bp.route("/records/<int:record_id>/correct", methods=["GET", "POST"])
+@roles_required("secretary")
+def correct_record(record_id: int):
+    record = _record_or_404(record_id)
+    member = queries.get_member(record.member_pk)
+    form = CorrectRecordForm(obj=record)
+    if form.validate_on_submit():
+        try:
+            changed = operations.correct_record(record, form.reason.data, **form.record_fields())
+        except DomainError as error:
+            db.session.rollback()
+            form.fail(error)
+        else:
+            db.session.commit()
+            flash("Record corrected." if changed else "Nothing was changed.", "success" if changed else "info")
+            return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
+    return render_template("register/record_form.html", form=form, member=member, record=record)
+
+
+@bp.route("/records/<int:record_id>/delete", methods=["GET", "POST"])
+@roles_required("secretary")
+def delete_record(record_id: int):
+    record = _record_or_404(record_id)
+    member = queries.get_member(record.member_pk)
+    form = DeleteRecordForm()
+    if form.validate_on_submit():
+        try:
+            operations.delete_record(record, form.reason.data, current_user.id)
+        except DomainError as error:
+            db.session.rollback()
+            form.fail(error)
+        else:
+            db.session.commit()
+            flash("Record deleted. It stays in the history, marked deleted.", "success")
+            return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
+    return render_template("register/delete_record.html", form=form, member=member, record=record)
+
+
+@bp.route("/records/<int:record_id>/evidence", methods=["GET", "POST"])
+@roles_required("secretary")
+def add_evidence(record_id: int):
+    record = _record_or_404(record_id)
+    member = queries.get_member(record.member_pk)
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        upload = form.evidence.data
+        try:
+            if not upload or not upload.filename:
+                raise DomainError("Choose a file to upload", "evidence")
+            operations.add_evidence(record, upload.filename, upload.stream, current_user.id)
+        except DomainError as error:
+            db.session.rollback()
+            form.fail(error)
+        else:
+            db.session.commit()
+            flash("Evidence added.", "success")
+            return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
+    return render_template("register/evidence_form.html", form=form, member=member, record=record)
+
+
+@bp.route("/evidence/<int:evidence_id>")
+@login_required
+def download_evidence(evidence_id: int):
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None:
+        abort(404)
+    record = db.session.get(CheckRecord, evidence.record_id)
+    require_member_view(queries.get_member(record.member_pk))
+    from fpp.audit import operations as audit
+    audit.record("evidence.download", "evidence", evidence.id, member_pk=record.member_pk)
+    db.session.commit()
+    return send_file(operations.evidence_path(evidence), mimetype=evidence.content_type, as_attachment=True,
+                     download_name=evidence.original_name)

@@ -1,0 +1,35 @@
+"""Turning member statuses into the status JSON of CONTRACT.md and a readable table."""
+from __future__ import annotations
+
+from datetime import date
+
+from checks import CATALOGUE
+from fpp.register.queries import MemberRow
+from fpp.templating import STATUS_LABELS
+
+
+def status_json(rows: list[MemberRow], as_of: date) -> dict:
+    """Exactly the `fpp status --format json` document: members in Member ID order, checks in catalogue order."""
+    return {
+        "as_of": as_of.isoformat(),
+        "members": [
+            {"member_id": row.member.member_id, "name": row.member.name, "status": row.status.status,
+             "checks": {c.code: row.status.checks[c.code].as_json() for c in CATALOGUE}}
+            for row in rows
+        ],
+    }
+
+
+def status_table(rows: list[MemberRow], as_of: date) -> str:
+    """One line per member: ID, name, overall status, and what needs attention."""
+    lines = [f"Status as of {as_of:%d/%m/%Y}", ""]
+    header = f"{'Member ID':<12} {'Name':<28} {'Status':<16} Needs attention"
+    lines += [header, "-" * len(header)]
+    for row in rows:
+        attention = [f"{code} {STATUS_LABELS[c.status].lower()}" + (f" {c.expires_on:%d/%m/%Y}" if c.expires_on else "")
+                     for code, c in row.status.checks.items() if c.status in {"missing", "expired", "concern", "due_soon"}]
+        lines.append(f"{row.member.member_id:<12} {row.member.name[:28]:<28} "
+                     f"{STATUS_LABELS[row.status.status]:<16} {', '.join(attention)}")
+    if not rows:
+        lines.append("(no members on the board by this date)")
+    return "\n".join(lines)
