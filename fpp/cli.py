@@ -14,6 +14,7 @@ from fpp.config import ConfigError
 # Features add their commands here: each module has `register(cli)`.
 COMMAND_MODULES = (
     "fpp.commands.core",
+    # features add their command module here
 )
 
 
@@ -26,14 +27,20 @@ class UserError(click.ClickException):
         click.echo(f"Error: {self.format_message()}", err=True)
 
 
+def app_factory():
+    """The app the commands run in (tests replace this to run commands against their database)."""
+    from fpp.app import create_app
+    return create_app()
+
+
 def with_app(func):
     """Run the command inside an app context, with the CLI named as the actor in the audit trail."""
     @wraps(func)
     def wrapper(*args, **kwargs):
-        from fpp.app import create_app
+        from fpp import cli as this
         from fpp.audit.operations import set_actor
         try:
-            app = create_app()
+            app = this.app_factory()
         except ConfigError as exc:
             raise UserError(str(exc)) from None
         with app.app_context():

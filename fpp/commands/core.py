@@ -120,10 +120,10 @@ def demo(if_empty: bool) -> None:
 def serve(host: str, port: int) -> None:
     """Serve the web app (waitress, a production WSGI server)."""
     import waitress
-    from fpp.app import create_app
+    from fpp import cli as this
     from fpp.config import ConfigError
     try:
-        app = create_app()
+        app = this.app_factory()
     except ConfigError as exc:
         raise UserError(str(exc)) from None
     click.echo(f"The register is at http://{host}:{port}/")
