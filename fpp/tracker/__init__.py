@@ -1,0 +1,1 @@
+"""Tracker import: reading the spreadsheets secretaries keep, mapping columns, planning the import."""
