@@ -81,11 +81,12 @@ def normalise_header(text: CellValue) -> str:
 def guess_target(header: str, catalogue: Sequence[tuple[str, str]] = ()) -> str | None:
     """The target a header's wording proposes, or None for an unknown header.
 
-    A header equal to a check's code or label (from ``catalogue``) wins over the wordings.
+    A header equal to a check's code or label (from ``catalogue``) wins over the wordings, except
+    for the registration check, whose name is also the member field's.
     """
     folded = normalise_header(header)
     for code, label in catalogue:
-        if folded in (normalise_header(code), normalise_header(label)):
+        if code != "professional_registration" and folded in (normalise_header(code), normalise_header(label)):
             return f"check.{code}"
     for pattern, target in _COMPILED:
         if pattern.search(folded):
