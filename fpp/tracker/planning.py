@@ -172,6 +172,8 @@ def _member_action(facts: RowFacts, match: Match, view: KnownMember, generated: 
         return CreateMember(**{k: getattr(view, k) for k in ("member_id", "name", *_MEMBER_FIELDS[1:])},
                             id_generated=generated, source=facts.name_cell)
     known = match.member
+    if known is None:
+        return None
     changes = {k: v for k, v in facts.values.items()
                if k in _MEMBER_FIELDS and v is not None and getattr(known, k) != v}
     if match.rename and clean_text(known.name) != facts.name:
