@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -63,7 +62,7 @@ def _xlsx_grid(data: bytes, name: str, sheet: str | None) -> tuple[Grid, str, li
         raise TrackerError("is not a spreadsheet: expected an .xlsx workbook or a .csv file", filename=name)
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as error:
+    except Exception as error:  # noqa: BLE001 - any failure inside openpyxl means an unreadable file
         raise TrackerError(f"is damaged or not a real .xlsx workbook ({type(error).__name__})",
                            filename=name) from None
     worksheet, notices = _pick_sheet(workbook, sheet, name)
