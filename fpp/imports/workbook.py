@@ -18,17 +18,17 @@ from checks import OUTCOMES, find_check
 from checks.people import default_is_executive, find_position
 
 DBS_LEVELS = ("basic", "standard", "enhanced", "enhanced_barred")
-MEMBER_COLUMNS = {  # header -> (field, required)
-    "member id": ("member_id", True), "name": ("name", True), "email": ("email", False),
-    "position": ("position", True), "role title": ("role_title", False), "voting": ("is_voting", False),
-    "interim": ("is_interim", False), "executive": ("is_executive", False),
-    "professional registration": ("professional_registration", False),
-    "start date": ("start_on", True), "end date": ("end_on", False),
+MEMBER_COLUMNS = {  # header as CONTRACT.md writes it -> (field, required)
+    "Member ID": ("member_id", True), "Name": ("name", True), "Email": ("email", False),
+    "Position": ("position", True), "Role title": ("role_title", False), "Voting": ("is_voting", False),
+    "Interim": ("is_interim", False), "Executive": ("is_executive", False),
+    "Professional registration": ("professional_registration", False),
+    "Start date": ("start_on", True), "End date": ("end_on", False),
 }
 CHECK_COLUMNS = {
-    "member id": ("member_id", True), "check": ("code", True), "completed on": ("completed_on", True),
-    "outcome": ("outcome", False), "reference": ("reference", False), "dbs level": ("dbs_level", False),
-    "notes": ("notes", False),
+    "Member ID": ("member_id", True), "Check": ("code", True), "Completed on": ("completed_on", True),
+    "Outcome": ("outcome", False), "Reference": ("reference", False), "DBS level": ("dbs_level", False),
+    "Notes": ("notes", False),
 }
 
 
@@ -96,14 +96,15 @@ def _read_sheet(book, sheets, title, columns, convert, problems) -> list[Row]:
         return []
     rows = book[name].iter_rows(values_only=True)
     header = next(rows, None) or ()
+    by_key = {h.casefold(): spec for h, spec in columns.items()}
     positions = {}
     for index, cell in enumerate(header):
         key = str(cell).strip().casefold() if cell is not None else ""
-        if key in columns:
-            positions[columns[key][0]] = index
+        if key in by_key:
+            positions[by_key[key][0]] = index
     missing = [h for h, (f, required) in columns.items() if required and f not in positions]
     for header_name in missing:
-        problems.append(Problem(title, 1, None, f"the header row has no column {header_name.title()!r}"))
+        problems.append(Problem(title, 1, None, f"the header row has no column {header_name!r}"))
     if missing:
         return []
     labels = {f: h for h, (f, _) in columns.items()}
@@ -115,7 +116,7 @@ def _read_sheet(book, sheets, title, columns, convert, problems) -> list[Row]:
         cells = {f: f"{get_column_letter(i + 1)}{number}" for f, i in positions.items()}
         row = Row(number, {}, cells)
         convert(row, raw, lambda f, msg: problems.append(
-            Problem(title, number, f"{labels[f].title()} ({cells[f]})", msg)))
+            Problem(title, number, f"{labels[f]} ({cells[f]})", msg)))
         result.append(row)
     return result
 
