@@ -39,7 +39,7 @@ test: install $(VENV)/.installed-test
 	$(BIN)/pytest
 	@if [ -n "$$CI" ] || $(BIN)/python -m tests.pg_available "$(PG_TEST_URL)"; then \
 	  echo "== PostgreSQL run against $(PG_TEST_URL) =="; \
-	  FPP_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest tests/app -m "not browser" -p no:randomly; \
+	  FPP_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest tests/app -m "not browser"; \
 	else echo "PostgreSQL is not reachable at $(PG_TEST_URL): skipping the PostgreSQL run (CI runs it)."; fi
 
 clean:

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import Field
+from wtforms.validators import ValidationError
 from wtforms.utils import unset_value
 
 PARTS = ("day", "month", "year")
@@ -42,7 +43,7 @@ class DateInputField(Field):
 
     def pre_validate(self, form):
         if self.required and self.data is None and not self.process_errors:
-            raise ValueError(f"Enter {self.label.text.lower()}")
+            raise ValidationError(f"Enter {self.label.text.lower()}")
 
 
 class BaseForm(FlaskForm):

@@ -55,6 +55,8 @@ def update_member(member: Member, **fields: Any) -> bool:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
+    if "is_executive" in fields and fields["is_executive"] is None:
+        fields["is_executive"] = default_is_executive(fields.get("position", member.position))
     before = audit.snapshot(member)
     for name, value in fields.items():
         setattr(member, name, value)
