@@ -5,6 +5,9 @@ import calendar
 from datetime import date
 
 
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(day: date, months: int) -> date:
     """Return `day` moved by `months`, on the same day of the month or the month's last day.
 
@@ -12,9 +15,8 @@ def add_months(day: date, months: int) -> date:
     """
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
-    month += 1
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last))
+    last = 29 if month == 1 and calendar.isleap(year) else _DAYS_IN_MONTH[month]
+    return date(year, month + 1, min(day.day, last))
 
 
 def financial_year_bounds(year: int) -> tuple[date, date]:

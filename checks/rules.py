@@ -96,10 +96,15 @@ class MemberStatus:
 
 def latest_record(records: Iterable[Record], as_of: date) -> Record | None:
     """The record with the latest completion date on or before `as_of`; ties go to the worst outcome."""
-    dated = [r for r in records if r.completed_on <= as_of]
-    if not dated:
-        return None
-    return max(dated, key=lambda r: (r.completed_on, _OUTCOME_RANK[r.outcome_on(as_of)]))
+    best = None
+    for record in records:
+        if record.completed_on > as_of:
+            continue
+        if best is None or record.completed_on > best.completed_on or (
+                record.completed_on == best.completed_on
+                and _OUTCOME_RANK[record.outcome_on(as_of)] > _OUTCOME_RANK[best.outcome_on(as_of)]):
+            best = record
+    return best
 
 
 def is_required(code: str, facts: MemberFacts, as_of: date, rules: Rules) -> bool:

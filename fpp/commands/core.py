@@ -84,12 +84,12 @@ def status(as_of: str | None, fmt: str) -> None:
     """The status of every member on a date."""
     from fpp.app import settings
     from fpp.register.queries import board
-    from fpp.reporting import status_json, status_table
+    from fpp.reporting import status_json, status_json_text, status_table
     from fpp.timeutil import today
     day = iso_date(as_of, "--as-of") or today()
     rows, _ = board(day, settings().rules)
     if fmt == "json":
-        print_json(status_json(rows, day))
+        click.echo(status_json_text(status_json(rows, day)))
     else:
         click.echo(status_table(rows, day))
 

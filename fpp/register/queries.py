@@ -31,7 +31,8 @@ def load_rule_records(member_pks: list[int] | None = None) -> dict[int, RecordsB
     if member_pks is not None:
         query = query.where(CheckRecord.member_pk.in_(member_pks))
     grouped: dict[int, RecordsByCode] = defaultdict(lambda: defaultdict(list))
-    for member_pk, code, completed_on, outcome, decision_on, record_id in db.session.execute(query):
+    # Core rows, not ORM entities: this runs over every record of the register.
+    for member_pk, code, completed_on, outcome, decision_on, record_id in db.session.connection().execute(query).all():
         grouped[member_pk][code].append(Record(completed_on, outcome, decision_on, ref=record_id))
     return grouped
 
