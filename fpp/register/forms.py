@@ -10,6 +10,8 @@ OUTCOME_CHOICES = [("clear", "Clear"), ("issue", "Issue found"), ("not_applicabl
 
 
 class RecordFieldsForm(BaseForm):
+    code = SelectField("Check", choices=[("", "Choose a check"), *((c.code, c.label) for c in CATALOGUE)],
+                       validators=[InputRequired("Choose the check")])
     completed_on = DateInputField("Date completed", required=True)
     outcome = RadioField("Outcome", choices=OUTCOME_CHOICES, default="clear",
                          validators=[InputRequired("Choose an outcome")])
@@ -31,12 +33,11 @@ class RecordFieldsForm(BaseForm):
 
 
 class NewRecordForm(RecordFieldsForm):
-    code = SelectField("Check", choices=[("", "Choose a check"), *((c.code, c.label) for c in CATALOGUE)],
-                       validators=[InputRequired("Choose the check")])
     evidence = FileField("Evidence (optional)")
 
 
 class CorrectRecordForm(RecordFieldsForm):
+    code = None  # the check itself is not corrected: delete the record and add the right one
     reason = TextAreaField("Why is this record being corrected?",
                            validators=[InputRequired("Say why the record is being corrected"), Length(max=2000)])
 
