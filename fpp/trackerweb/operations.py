@@ -84,11 +84,12 @@ def apply_plan(plan: ImportPlan, *, filename: str, sha256: str, recorded_by_id: 
             Problem(q.cell, f"unanswered: {q.message}") for q in plan.questions if q.is_blocking]
         return result
     members = {m.member_id: m for m in db.session.execute(select(Member)).scalars()}
-    for action in plan.actions:
-        try:
-            _apply(action, members, recorded_by_id, filename, result)
-        except DomainError as error:
-            result.problems.append(Problem(_cell_of(action, error), error.message))
+    actions = plan.actions
+    _create_members([a for a in actions if isinstance(a, CreateMember)], members, result)
+    if result.ok:
+        for action in actions:
+            _try(_change, action, members, filename, result)
+        _create_records([a for a in actions if isinstance(a, CreateCheckRecord)], members, recorded_by_id, result)
     if result.ok and result.changed:
         after = {"file": filename, "sha256": sha256, "sheet": plan.sheet,
                  **{name: result.counts[name] for name in COUNT_NAMES}}
@@ -96,21 +97,47 @@ def apply_plan(plan: ImportPlan, *, filename: str, sha256: str, recorded_by_id: 
     return result
 
 
-def _apply(action, members: dict[str, Member], user_id: int | None, filename: str, result: ApplyResult) -> None:
+def _create_members(actions: list[CreateMember], members: dict[str, Member], result: ApplyResult) -> None:
+    rows = [register_fields({name: getattr(a, name) for name in _MEMBER_FIELDS}) for a in actions]
+    created, errors = people.create_members(rows)
+    result.problems += [Problem(actions[i].source, error.message) for i, error in errors]
+    members.update({m.member_id: m for m in created})
+    result.counts["members_created"] += len(created)
+
+
+def _create_records(actions: list[CreateCheckRecord], members: dict[str, Member], user_id: int | None,
+                    result: ApplyResult) -> None:
+    items = []
+    for action in actions:
+        member = _try(_member, members, action, result=result, action=action)
+        if member is not None:
+            items.append((member, {"code": action.code, "completed_on": action.completed_on,
+                                   "outcome": action.outcome, "reference": action.reference,
+                                   "dbs_level": action.dbs_level, "notes": action.notes}))
+    if not result.ok:
+        return
+    created, errors = register.record_checks(items, user_id)
+    result.problems += [Problem(actions[i].source, error.message) for i, error in errors]
+    result.counts["records_created"] += len(created)
+
+
+def _try(func, *args, result: ApplyResult | None = None, action=None):
+    """Call ``func``; a DomainError becomes a problem at the action's cell."""
+    result = result or args[-1]
+    try:
+        return func(*args)
+    except DomainError as error:
+        result.problems.append(Problem(_cell_of(action or args[0], error), error.message))
+        return None
+
+
+def _change(action, members: dict[str, Member], filename: str, result: ApplyResult) -> None:
+    """Skips, member updates and record corrections, one by one through the operations (few)."""
     if isinstance(action, Skip):
         result.counts["skipped"] += 1
-    elif isinstance(action, CreateMember):
-        values = {name: getattr(action, name) for name in _MEMBER_FIELDS}
-        members[action.member_id] = people.create_member(**register_fields(values))
-        result.counts["members_created"] += 1
     elif isinstance(action, UpdateMember):
         if people.update_member(_member(members, action), **register_fields(action.changes)):
             result.counts["members_updated"] += 1
-    elif isinstance(action, CreateCheckRecord):
-        register.record_check(_member(members, action), user_id, code=action.code,
-                              completed_on=action.completed_on, outcome=action.outcome,
-                              reference=action.reference, dbs_level=action.dbs_level, notes=action.notes)
-        result.counts["records_created"] += 1
     elif isinstance(action, UpdateCheckRecord):
         member = _member(members, action)
         record = register.find_same_record(member.id, action.code, action.completed_on, action.outcome)
