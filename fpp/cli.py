@@ -14,6 +14,8 @@ from fpp.config import ConfigError
 # Features add their commands here: each module has `register(cli)`.
 COMMAND_MODULES = (
     "fpp.commands.core",
+    "fpp.trackerweb.commands",
+    "fpp.commands.export",
     # features add their command module here
 )
 

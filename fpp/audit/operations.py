@@ -76,6 +76,33 @@ def record(action: str, entity_type: str, entity_id: Any = None, *, before: dict
     return entry
 
 
+def record_many(items: list[dict[str, Any]]) -> list[AuditEntry]:
+    """Append one entry per item (each item holds `record`'s keyword arguments), in order.
+
+    The entries are chained exactly as calling `record` once per item would chain them, but the
+    lock is taken and the last hash read once, and the entries are flushed together (bulk imports).
+    """
+    session = db.session
+    session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
+    last = session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar() or GENESIS
+    actor_id, actor_label = current_actor()
+    entries = []
+    for item in items:
+        entity_id = item.get("entity_id")
+        entry = AuditEntry(
+            at=utcnow(), actor_id=actor_id, actor=actor_label, action=item["action"],
+            entity_type=item["entity_type"], entity_id=None if entity_id is None else str(entity_id),
+            member_pk=item.get("member_pk"), before=_dump(item.get("before")), after=_dump(item.get("after")),
+            prev_hash=last)
+        entry.hash = last = entry_hash(entry)
+        entries.append(entry)
+    session.add_all(entries)
+    session.flush()
+    return entries
+
+
 def record_change(action: str, obj: Any, before: dict | None, member_pk: int | None = None) -> AuditEntry | None:
     """Audit an update of `obj` from `before`, keeping only the fields that changed; None if nothing did."""
     after = snapshot(obj)

@@ -33,8 +33,7 @@ def _validate(member: Member) -> None:
         raise DomainError(f"Member ID {member.member_id} is already used by another member", "member_id")
 
 
-def create_member(**fields: Any) -> Member:
-    """Add a board member; `is_executive` defaults from the position."""
+def _new_member(fields: dict[str, Any]) -> Member:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
@@ -42,12 +41,43 @@ def create_member(**fields: Any) -> Member:
         fields["is_executive"] = default_is_executive(fields.get("position") or "")
     fields.setdefault("is_voting", True)
     fields.setdefault("is_interim", False)
-    member = Member(**fields)
+    return Member(**fields)
+
+
+def create_member(**fields: Any) -> Member:
+    """Add a board member; `is_executive` defaults from the position."""
+    member = _new_member(fields)
     _validate(member)
     db.session.add(member)
     db.session.flush()
     audit.record("member.create", "members", member.id, after=audit.snapshot(member), member_pk=member.id)
     return member
+
+
+def create_members(rows: list[dict[str, Any]]) -> tuple[list[Member], list[tuple[int, DomainError]]]:
+    """Add several members with `create_member`'s rules and one audit entry each, in one flush.
+
+    Returns the members and the (index, error) of every row refused; when any is refused nothing
+    is added. For bulk imports, where one flush and one audit append per member is too slow.
+    """
+    members, errors, seen = [], [], set()
+    for index, fields in enumerate(rows):
+        member = _new_member(dict(fields))
+        try:
+            _validate(member)
+            if member.member_id in seen:
+                raise DomainError(f"Member ID {member.member_id} is already used by another member", "member_id")
+        except DomainError as error:
+            errors.append((index, error))
+        seen.add(member.member_id)
+        members.append(member)
+    if errors:
+        return [], errors
+    db.session.add_all(members)
+    db.session.flush()
+    audit.record_many([{"action": "member.create", "entity_type": "members", "entity_id": m.id,
+                        "after": audit.snapshot(m), "member_pk": m.id} for m in members])
+    return members, []
 
 
 def update_member(member: Member, **fields: Any) -> bool:

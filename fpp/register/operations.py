@@ -16,7 +16,7 @@ from fpp.errors import DomainError
 from fpp.extensions import db
 from fpp.people.models import Member
 from fpp.register.models import DBS_LEVELS, CheckRecord, Evidence
-from fpp.timeutil import today
+from fpp.timeutil import today, utcnow
 
 RECORD_FIELDS = ("code", "completed_on", "outcome", "reference", "dbs_level", "is_update_service", "notes",
                  "searched_name", "searched_dob")
@@ -75,6 +75,39 @@ def record_check(member: Member, recorded_by_id: int | None = None, **fields: An
     db.session.flush()
     audit.record("check.create", "check_records", record.id, after=audit.snapshot(record), member_pk=member.id)
     return record
+
+
+def record_checks(items: list[tuple[Member, dict[str, Any]]], recorded_by_id: int | None = None
+                  ) -> tuple[list[CheckRecord], list[tuple[int, DomainError]]]:
+    """Add several completed checks with `record_check`'s rules and one audit entry each, in one flush.
+
+    Returns the records and the (index, error) of every item refused; when any is refused nothing
+    is added. For bulk imports, where one flush and one audit append per record is too slow.
+    """
+    from sqlalchemy import select
+    held = set(db.session.execute(select(CheckRecord.member_pk, CheckRecord.code, CheckRecord.completed_on,
+                                         CheckRecord.outcome).where(CheckRecord.deleted_at.is_(None))).all())
+    records, errors = [], []
+    for index, (member, fields) in enumerate(items):
+        record = CheckRecord(member_pk=member.id, recorded_by_id=recorded_by_id, recorded_at=utcnow(),
+                             **_clean(dict(fields), creating=True))
+        key = (record.member_pk, record.code, record.completed_on, record.outcome)
+        try:
+            _validate(record)
+            if key in held:
+                raise DomainError(f"This {check_label(record.code).lower()} is already recorded for "
+                                  f"{record.completed_on:%d/%m/%Y} with that outcome", "completed_on")
+        except DomainError as error:
+            errors.append((index, error))
+        held.add(key)
+        records.append(record)
+    if errors:
+        return [], errors
+    db.session.add_all(records)
+    db.session.flush()
+    audit.record_many([{"action": "check.create", "entity_type": "check_records", "entity_id": r.id,
+                        "after": audit.snapshot(r), "member_pk": r.member_pk} for r in records])
+    return records, []
 
 
 def correct_record(record: CheckRecord, reason: str, **fields: Any) -> bool:

@@ -1,0 +1,1 @@
+"""Workbook and pack builders: plain data in, bytes or a file out; no Flask, no database."""

@@ -1,0 +1,71 @@
+"""`fpp import-tracker`: the tracker import from the command line (all or nothing, like `fpp import`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fpp.cli import UserError, with_app
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(import_tracker)
+
+
+@click.command("import-tracker")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--sheet", help="The sheet to read (default: the one Excel opens on).")
+@click.option("--mapping", "mapping_spec", metavar="PRESET_OR_FILE",
+              help="A saved preset's name or a TOML mapping file (as this command prints it).")
+@click.option("--answers", "answers_path", type=click.Path(dir_okay=False),
+              help="A TOML file answering the preview's questions: KEY = answer.")
+@click.option("--dry-run", is_flag=True, help="Print the mapping and the preview; change nothing.")
+@with_app
+def import_tracker(path: str, sheet: str | None, mapping_spec: str | None, answers_path: str | None,
+                   dry_run: bool) -> None:
+    """Import a tracker as secretaries keep them: one row per member, one column per check."""
+    from fpp.tracker import render_preview
+    prepared = _prepare(path, sheet, mapping_spec, answers_path)
+    plan = prepared.plan
+    click.echo("# The mapping used: save it to a file and reuse it with --mapping FILE")
+    click.echo(prepared.mapping.to_toml())
+    click.echo(render_preview(plan))
+    if not plan.is_ready:
+        blocking = sum(q.is_blocking for q in plan.questions)
+        raise UserError(f"{path}: nothing imported: {len(plan.problems)} problem(s) and {blocking} "
+                        "unanswered question(s); answer them with --answers FILE (keys above).")
+    if dry_run:
+        click.echo("Dry run: nothing changed. The plan is ready to import.")
+        return
+    _apply(path, prepared)
+
+
+def _prepare(path: str, sheet: str | None, mapping_spec: str | None, answers_path: str | None):
+    from fpp.tracker import Answers, TrackerError
+    from fpp.trackerweb.planner import load_mapping, prepare
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise UserError(f"{path}: cannot be opened ({error.strerror or error})") from None
+    try:
+        preset = load_mapping(mapping_spec) if mapping_spec else None
+        answers = Answers.from_file(answers_path) if answers_path else None
+        return prepare(data, path, sheet=sheet, preset=preset, answers=answers)
+    except TrackerError as error:
+        raise UserError(str(error)) from None
+
+
+def _apply(path: str, prepared) -> None:
+    from fpp.extensions import db
+    from fpp.trackerweb.operations import apply_plan
+    result = apply_plan(prepared.plan, filename=Path(path).name, sha256=prepared.sha256)
+    if not result.ok:
+        db.session.rollback()
+        for problem in result.problems:
+            click.echo(f"{path}: {problem.cell}: {problem.message}", err=True)
+        raise UserError(f"{path}: {len(result.problems)} problem(s) found; nothing was imported.")
+    db.session.commit()
+    if result.changed:
+        click.echo(f"Imported {result.summary()}.")
+    else:
+        click.echo("Nothing to change: the register already holds everything in this tracker.")

@@ -1,0 +1,26 @@
+"""The register as plain data for the tracker export (exports/tracker.py builds the workbook)."""
+from __future__ import annotations
+
+from datetime import date
+
+from checks import CATALOGUE, Rules
+from checks.people import POSITION_LABELS
+from exports.tracker import CheckCell, MemberLine, TrackerExport
+from fpp.register.queries import board
+
+
+def tracker_export(as_of: date, rules: Rules, organisation: str) -> TrackerExport:
+    """Every member on the board or left by ``as_of`` (Member ID order) with each check's status."""
+    rows, _ = board(as_of, rules)
+    members = [_line(row.member, row.status) for row in rows]
+    return TrackerExport(as_of, organisation, [(c.code, c.label) for c in CATALOGUE], members)
+
+
+def _line(member, status) -> MemberLine:
+    checks = {code: CheckCell(check.completed_on, check.status) for code, check in status.checks.items()}
+    return MemberLine(
+        member_id=member.member_id, name=member.name, position=POSITION_LABELS.get(member.position, member.position),
+        role_title=member.role_title, email=member.email, is_executive=member.is_executive,
+        is_voting=member.is_voting, is_interim=member.is_interim,
+        professional_registration=member.professional_registration, start_on=member.start_on,
+        end_on=member.end_on, status=status.status, checks=checks)

@@ -1,0 +1,137 @@
+"""The tracker import pages (secretary only): upload, confirm the mapping, preview and answer, apply."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from fpp.access import roles_required
+from fpp.errors import DomainError
+from fpp.extensions import db
+from fpp.navigation import add_nav_item
+from fpp.tracker import Answers, ColumnMapping, TrackerError, describe
+from fpp.trackerweb import operations, queries, uploads
+from fpp.trackerweb.forms import (MappingForm, PreviewForm, UploadForm, answers_from, mapping_from,
+                                  target_choices)
+from fpp.trackerweb.planner import load_mapping, prepare
+
+bp = Blueprint("tracker", __name__, url_prefix="/tracker")
+add_nav_item("Import a tracker", "tracker.upload_tracker", ("secretary",))
+SUFFIXES = (".xlsx", ".csv")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required("secretary")
+def upload_tracker():
+    form = UploadForm()
+    form.preset.choices += [(p.name, p.name) for p in queries.list_presets()]
+    if form.validate_on_submit():
+        upload = form.tracker.data
+        name = Path((getattr(upload, "filename", "") or "").replace("\\", "/")).name
+        content = upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1) if upload else b""
+        if not name.lower().endswith(SUFFIXES):
+            form.tracker.errors = ["Choose an .xlsx or .csv file"]
+        elif not content or len(content) > current_app.config["MAX_UPLOAD_BYTES"]:
+            form.tracker.errors = ["The file is empty or too large"]
+        else:
+            token = uploads.store(content, name, current_user.id)
+            return redirect(url_for("tracker.edit_mapping", token=token, preset=form.preset.data or None))
+    return render_template("tracker/upload.html", form=form)
+
+
+def _upload(token: str) -> tuple[dict, bytes | None]:
+    note = uploads.note(token)
+    if note is None:
+        abort(404)
+    return note, uploads.data(token)
+
+
+def _sheet_names(content: bytes, filename: str) -> list[str]:
+    if filename.lower().endswith(".csv"):
+        return []
+    try:
+        from openpyxl import load_workbook
+        return load_workbook(io.BytesIO(content), read_only=True).sheetnames
+    except Exception:  # noqa: BLE001 - read_tracker reports the damaged file with its own message
+        return []
+
+
+@bp.route("/import/<token>/mapping", methods=["GET", "POST"])
+@roles_required("secretary")
+def edit_mapping(token: str):
+    note, content = _upload(token)
+    if content is None:
+        return _already_applied()
+    form = MappingForm()
+    sheets = _sheet_names(content, note["filename"])
+    form.sheet.choices = [(s, s) for s in sheets]
+    try:
+        preset = load_mapping(request.args["preset"]) if request.args.get("preset") else None
+        sheet = form.sheet.data if request.method == "POST" and sheets else note.get("sheet")
+        prepared = prepare(content, note["filename"], sheet=sheet, preset=preset)
+    except TrackerError as error:
+        return render_template("tracker/upload.html", form=UploadForm(), error=str(error)), 400
+    keys = [c.key for c in prepared.tracker.columns]
+    if form.validate_on_submit():
+        mapping = ColumnMapping(mapping_from(request.form, keys), prepared.tracker.header_row, prepared.tracker.sheet)
+        try:
+            if form.preset_name.data:
+                operations.save_preset(form.preset_name.data, mapping, current_user.id)
+                db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            form.fail(error)
+        else:
+            uploads.save_note(token, {**note, "sheet": mapping.sheet, "mapping": mapping.to_dict()})
+            return redirect(url_for("tracker.preview_import", token=token))
+    form.sheet.data = prepared.tracker.sheet
+    return render_template("tracker/mapping.html", form=form, note=note, prepared=prepared,
+                           samples=_samples(prepared.tracker), choices=target_choices(), sheets=sheets)
+
+
+def _samples(tracker) -> dict[int, str]:
+    found: dict[int, list[str]] = {}
+    for row in tracker.rows[:20]:
+        for index, cell in row.cells.items():
+            values = found.setdefault(index, [])
+            if len(values) < 3:
+                values.append(f"{cell.value:%d/%m/%Y}" if hasattr(cell.value, "strftime") else str(cell.value))
+    return {index: ", ".join(values) for index, values in found.items()}
+
+
+def _already_applied():
+    flash("This tracker was already imported: nothing was imported again.", "info")
+    return redirect(url_for("register.overview"))
+
+
+@bp.route("/import/<token>/preview", methods=["GET", "POST"])
+@roles_required("secretary")
+def preview_import(token: str):
+    note, content = _upload(token)
+    if content is None:
+        return _already_applied()
+    if note.get("mapping") is None:
+        return redirect(url_for("tracker.edit_mapping", token=token))
+    form = PreviewForm()
+    given = answers_from(request.form) if request.method == "POST" else {}
+    try:
+        mapping = ColumnMapping.from_dict(note["mapping"], queries.CODES)
+        prepared = prepare(content, note["filename"], sheet=note.get("sheet"), preset=mapping, answers=Answers(given))
+    except TrackerError as error:
+        return render_template("tracker/upload.html", form=UploadForm(), error=str(error)), 400
+    problems = []
+    if form.validate_on_submit() and request.form.get("action") == "apply":
+        result = operations.apply_plan(prepared.plan, filename=note["filename"], sha256=prepared.sha256,
+                                       recorded_by_id=current_user.id)
+        if result.ok:
+            db.session.commit()
+            uploads.mark_applied(token)
+            flash(f"Imported {note['filename']}: {result.summary()}." if result.changed else
+                  "Nothing to change: the register already holds everything in this tracker.", "success")
+            return redirect(url_for("register.overview"))
+        db.session.rollback()
+        problems = result.problems
+    return render_template("tracker/preview.html", form=form, note=note, plan=prepared.plan, given=given,
+                           apply_problems=problems, describe=describe)
