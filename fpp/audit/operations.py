@@ -60,34 +60,22 @@ def record(action: str, entity_type: str, entity_id: Any = None, *, before: dict
            after: dict | None = None, member_pk: int | None = None,
            actor: tuple[int | None, str] | None = None) -> AuditEntry:
     """Append an audit entry chained to the last one; flushes, never commits."""
+    item = {"action": action, "entity_type": entity_type, "entity_id": entity_id, "before": before,
+            "after": after, "member_pk": member_pk}
+    return record_many([item], actor=actor)[0]
+
+
+def record_many(items: list[dict[str, Any]], actor: tuple[int | None, str] | None = None) -> list[AuditEntry]:
+    """Append one entry per item (each holds `record`'s keyword arguments), in order, chained to the last.
+
+    The lock is taken and the last hash read once, and the entries are flushed together (bulk imports).
+    """
     session = db.session
     session.flush()  # the change itself goes first, so this transaction already holds the write lock
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
-    last = session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
-    actor_id, actor_label = actor or current_actor()
-    entry = AuditEntry(
-        at=utcnow(), actor_id=actor_id, actor=actor_label, action=action, entity_type=entity_type,
-        entity_id=None if entity_id is None else str(entity_id), member_pk=member_pk,
-        before=_dump(before), after=_dump(after), prev_hash=last or GENESIS)
-    entry.hash = entry_hash(entry)
-    session.add(entry)
-    session.flush()
-    return entry
-
-
-def record_many(items: list[dict[str, Any]]) -> list[AuditEntry]:
-    """Append one entry per item (each item holds `record`'s keyword arguments), in order.
-
-    The entries are chained exactly as calling `record` once per item would chain them, but the
-    lock is taken and the last hash read once, and the entries are flushed together (bulk imports).
-    """
-    session = db.session
-    session.flush()
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
     last = session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar() or GENESIS
-    actor_id, actor_label = current_actor()
+    actor_id, actor_label = actor or current_actor()
     entries = []
     for item in items:
         entity_id = item.get("entity_id")

@@ -46,12 +46,10 @@ def _new_member(fields: dict[str, Any]) -> Member:
 
 def create_member(**fields: Any) -> Member:
     """Add a board member; `is_executive` defaults from the position."""
-    member = _new_member(fields)
-    _validate(member)
-    db.session.add(member)
-    db.session.flush()
-    audit.record("member.create", "members", member.id, after=audit.snapshot(member), member_pk=member.id)
-    return member
+    members, errors = create_members([fields])
+    if errors:
+        raise errors[0][1]
+    return members[0]
 
 
 def create_members(rows: list[dict[str, Any]]) -> tuple[list[Member], list[tuple[int, DomainError]]]:

@@ -65,16 +65,11 @@ def _clean(fields: dict[str, Any], creating: bool) -> dict[str, Any]:
 
 
 def record_check(member: Member, recorded_by_id: int | None = None, **fields: Any) -> CheckRecord:
-    """Add a completed check for `member`."""
-    record = CheckRecord(member_pk=member.id, recorded_by_id=recorded_by_id, **_clean(fields, creating=True))
-    _validate(record)
-    if find_same_record(member.id, record.code, record.completed_on, record.outcome) is not None:
-        raise DomainError(f"This {check_label(record.code).lower()} is already recorded for "
-                          f"{record.completed_on:%d/%m/%Y} with that outcome", "completed_on")
-    db.session.add(record)
-    db.session.flush()
-    audit.record("check.create", "check_records", record.id, after=audit.snapshot(record), member_pk=member.id)
-    return record
+    """Add a completed check for `member`; refuses one already recorded (same check, date and outcome)."""
+    records, errors = record_checks([(member, fields)], recorded_by_id)
+    if errors:
+        raise errors[0][1]
+    return records[0]
 
 
 def record_checks(items: list[tuple[Member, dict[str, Any]]], recorded_by_id: int | None = None
@@ -85,8 +80,10 @@ def record_checks(items: list[tuple[Member, dict[str, Any]]], recorded_by_id: in
     is added. For bulk imports, where one flush and one audit append per record is too slow.
     """
     from sqlalchemy import select
+    member_pks = {member.id for member, _ in items}
     held = set(db.session.execute(select(CheckRecord.member_pk, CheckRecord.code, CheckRecord.completed_on,
-                                         CheckRecord.outcome).where(CheckRecord.deleted_at.is_(None))).all())
+                                         CheckRecord.outcome).where(CheckRecord.deleted_at.is_(None),
+                                                                    CheckRecord.member_pk.in_(member_pks))).all())
     records, errors = [], []
     for index, (member, fields) in enumerate(items):
         record = CheckRecord(member_pk=member.id, recorded_by_id=recorded_by_id, recorded_at=utcnow(),
