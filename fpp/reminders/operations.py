@@ -62,10 +62,10 @@ def run_pass(as_of: date, settings: Settings) -> PassResult:
     The first write is the pass row, so on SQLite the pass holds the write lock before it reads."""
     policy, rules = reminder_policy(settings), settings.rules
     started = utcnow()
-    previous = queries.last_pass()
     this_pass = ReminderPass(as_of=as_of, started_at=started, finished_at=started)
     db.session.add(this_pass)
     db.session.flush()
+    previous = queries.last_pass(exclude_id=this_pass.id)
     candidates = queries.candidate_members(as_of, previous, policy, rules)
     result = PassResult(as_of, None if candidates is None else len(candidates))
     due = {reminder_key(d): d for d in due_on(as_of, policy, rules, candidates)}

@@ -19,9 +19,11 @@ from fpp.reminders.models import FAILED, QUEUED, SENDING, OutboxMessage, Reminde
 SLACK_DAYS = 3  # month-end clamping moves an expiry by at most 3 days
 
 
-def last_pass() -> ReminderPass | None:
-    """The latest completed pass (by as-of date, then by start)."""
+def last_pass(exclude_id: int | None = None) -> ReminderPass | None:
+    """The latest completed pass (by as-of date, then by start), other than the one running."""
     query = select(ReminderPass).order_by(ReminderPass.as_of.desc(), ReminderPass.id.desc()).limit(1)
+    if exclude_id is not None:
+        query = query.where(ReminderPass.id != exclude_id)
     return db.session.execute(query).scalar()
 
 

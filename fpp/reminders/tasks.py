@@ -59,6 +59,7 @@ def _send_one(message_id: int, settings: Settings, result: SendResult) -> None:
     message = db.session.get(OutboxMessage, message_id, populate_existing=True)
     reminder = db.session.get(Reminder, message.reminder_id) if message.reminder_id else None
     reason = sender.still_applies(reminder, settings)
+    db.session.commit()  # end the read: on SQLite the marking below must start its own write transaction
     if reason:
         sender.cancel(message, reason)
         db.session.commit()
