@@ -88,8 +88,13 @@ class Lease:
                 connection.execute(update(table).where(table.c.name == LEASE_NAME, table.c.holder == self.holder)
                                    .values(expires_at=utcnow()))
         if self._pg is not None:
-            self._pg.close()
-            self._pg = None
+            try:
+                self._pg.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+                self._pg.commit()
+            finally:
+                self._pg.invalidate()  # never hand a connection that held the lock back to the pool
+                self._pg.close()
+                self._pg = None
         self.held = False
 
 

@@ -53,6 +53,9 @@ def committed_app(fresh_url, tmp_path, smtp_server, monkeypatch):
     app = create_app(config_path=os.devnull, overrides={
         "data_dir": str(tmp_path / "data"), "database_url": fresh_url, "secret_key": "x", **CHEAP_ARGON2,
         "mail_backend": "smtp", "smtp_host": "127.0.0.1", "smtp_port": smtp_server.port})
+    # tests/fixtures/app.py leaves the session configured with join_transaction_mode="conservative_savepoint",
+    # which SQLAlchemy rejects ("conditional_savepoint" is the default); reset it for real commits.
+    db.session.configure(join_transaction_mode="conditional_savepoint")
     with app.app_context():
         set_actor(None, "test")
         for number in range(20):
@@ -124,7 +127,7 @@ def test_an_expired_lease_is_taken_over(committed_app):
         with freeze(datetime(2026, 6, 1, 6, 0, 0)):
             assert first.tick()
         if db.engine.dialect.name == "postgresql":
-            first._pg.close()  # the holder's process died: its connection, and its lock, are gone
+            first._pg.invalidate()  # the holder's process died: its connection, and its lock, are gone
             first._pg = None
         with freeze(datetime(2026, 6, 1, 6, 0, 20)):
             assert not second.tick() or db.engine.dialect.name == "postgresql"
