@@ -134,3 +134,15 @@ def test_an_expired_lease_is_taken_over(committed_app):
         with freeze(datetime(2026, 6, 1, 6, 1, 0)):
             assert second.tick()
         second.release()
+
+
+def test_scheduler_once_takes_the_lock_runs_both_jobs_and_releases(committed_app, smtp_server):
+    from fpp.reminders.models import SchedulerLease
+    from fpp.reminders.scheduler import run_scheduler
+    run_scheduler(committed_app, once=True)
+    assert any(subject.startswith("DBS check") for _, subject, _ in smtp_server.inbox.received)
+    with committed_app.app_context():
+        lease = db.session.get(SchedulerLease, "scheduler")
+        from fpp.timeutil import utcnow
+        assert lease.heartbeat_at is not None and lease.expires_at <= utcnow()  # released
+        db.session.remove()
