@@ -92,10 +92,14 @@ def _lead_days(value: Any) -> tuple[int, ...]:
 
 
 def _month_day(value: Any) -> str:
+    """A day that exists every year, as MM-DD."""
     from datetime import date
     text = str(value).strip()
+    month, separator, day = text.partition("-")
     try:
-        date(2024, int(text[:2]), int(text[3:])) if len(text) == 5 and text[2] == "-" else int("x")
+        if separator != "-" or len(text) != 5:
+            raise ValueError
+        date(2023, int(month), int(day))
     except ValueError:
         raise ValueError(f"expected a day of the year MM-DD, got {value!r}") from None
     return text
