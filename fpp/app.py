@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "fpp.audit.views",
     "fpp.users.views",
     "fpp.trackerweb.views",
+    "fpp.reminders.views",
     # features add their blueprint module here
 )
 

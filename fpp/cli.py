@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "fpp.commands.core",
     "fpp.trackerweb.commands",
     "fpp.commands.export",
+    "fpp.reminders.commands",
     # features add their command module here
 )
 

@@ -76,6 +76,50 @@ def _validity(value: Any) -> dict[str, int | None]:
     return result
 
 
+def _lead_days(value: Any) -> tuple[int, ...]:
+    """Reminder lead times: whole numbers of days, 1 to 366, largest first."""
+    items = value if isinstance(value, list) else [v for v in str(value).split(",") if v.strip()]
+    leads = set()
+    for item in items:
+        try:
+            number = _int(str(item).strip() if isinstance(item, str) else item)
+        except (TypeError, ValueError):
+            raise ValueError(f"unknown lead time {item!r}: expected a number of days") from None
+        if not 1 <= number <= 366:
+            raise ValueError(f"unknown lead time {number}: expected 1 to 366 days")
+        leads.add(number)
+    return tuple(sorted(leads, reverse=True))
+
+
+def _month_day(value: Any) -> str:
+    """A day that exists every year, as MM-DD."""
+    from datetime import date
+    text = str(value).strip()
+    month, separator, day = text.partition("-")
+    try:
+        if separator != "-" or len(text) != 5:
+            raise ValueError
+        date(2023, int(month), int(day))
+    except ValueError:
+        raise ValueError(f"expected a day of the year MM-DD, got {value!r}") from None
+    return text
+
+
+def _weekday(value: Any) -> str:
+    from checks.reminders import WEEKDAYS
+    text = str(value).strip().lower()
+    if text not in WEEKDAYS:
+        raise ValueError(f"expected a day of the week (monday ... sunday), got {value!r}")
+    return text
+
+
+def _positive(value: Any) -> int:
+    number = _int(value)
+    if number < 1:
+        raise ValueError(f"expected 1 or more, got {number}")
+    return number
+
+
 # key: (parser, default). Section keys are flattened with "_" (e.g. [rules] warning_window_days).
 SCHEMA: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "env": (_choice("development", "production"), "development"),
@@ -102,6 +146,23 @@ SCHEMA: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "rules_retention_age_years": (_non_negative, 75),
     "rules_validity_months": (_validity, {}),
     "annual_declaration_deadline": (str, "06-30"),
+    # Reminders, outbox and scheduler (issue 5; config.example.toml [reminders], [outbox], [scheduler]).
+    "reminders_expiry_lead_days": (_lead_days, (60, 30, 7)),
+    "reminders_overdue_repeat_days": (_positive, 7),
+    "reminders_overdue_max_reminders": (_non_negative, 6),
+    "reminders_declaration_lead_days": (_lead_days, (30, 14, 7)),
+    "reminders_attestation_request_on": (_month_day, "04-01"),
+    "reminders_digest_weekday": (_weekday, "monday"),
+    "reminders_digest_horizon_days": (_non_negative, 60),
+    "reminders_secretary_copies": (_bool, False),
+    "reminders_run_at": (_time_of_day, "06:00"),
+    "outbox_max_attempts": (_positive, 8),
+    "outbox_backoff_seconds": (_positive, 60),
+    "outbox_backoff_max_seconds": (_positive, 21600),
+    "outbox_smtp_timeout_seconds": (_positive, 30),
+    "scheduler_send_interval_seconds": (_positive, 60),
+    "scheduler_lease_seconds": (_positive, 90),
+    "scheduler_heartbeat_stale_minutes": (_positive, 15),
     "annual_statement": (str, (
         "I confirm that the board members listed have been assessed against the Fit and Proper Person "
         "Test Framework, and that the outcomes recorded here are a true account of those assessments.")),

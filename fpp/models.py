@@ -5,3 +5,4 @@ from fpp.auth import models as auth_models  # noqa: F401
 from fpp.people import models as people_models  # noqa: F401
 from fpp.register import models as register_models  # noqa: F401
 from fpp.trackerweb import models as trackerweb_models  # noqa: F401
+from fpp.reminders import models as reminder_models  # noqa: F401

@@ -1,0 +1,77 @@
+"""Rendering reminder e-mails from templates/email/ and delivering them (file or SMTP backend)."""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from datetime import timezone
+from email.utils import format_datetime
+from pathlib import Path
+
+from flask import render_template
+
+from fpp.config import Settings
+from fpp.reminders.models import OutboxMessage
+
+
+class MailError(Exception):
+    """A delivery failed; the message says why (kept on the outbox row for the secretary)."""
+
+
+def render(template: str, **context) -> tuple[str, str]:
+    """The plain-text and HTML bodies of `templates/email/<template>.txt|.html`."""
+    return (render_template(f"email/{template}.txt", **context),
+            render_template(f"email/{template}.html", **context))
+
+
+def build(message: OutboxMessage, settings: Settings) -> EmailMessage:
+    """The MIME message: plain text with an HTML alternative, and a Message-ID stable per outbox row."""
+    mail = EmailMessage()
+    mail["From"] = settings["mail_from"]
+    mail["To"] = message.recipient
+    mail["Subject"] = message.subject
+    mail["Date"] = format_datetime(message.created_at.replace(tzinfo=timezone.utc))
+    domain = settings["mail_from"].rpartition("@")[2] or "localhost"
+    mail["Message-ID"] = f"<fpp-outbox-{message.id}@{domain}>"
+    mail.set_content(message.body_text)
+    mail.add_alternative(message.body_html, subtype="html")
+    return mail
+
+
+def deliver(message: OutboxMessage, settings: Settings) -> str | None:
+    """Hand one message to the configured backend; returns the .eml path (file backend). Raises MailError."""
+    mail = build(message, settings)
+    if settings["mail_backend"] == "file":
+        return _write_file(mail, message, settings)
+    _send_smtp(mail, settings)
+    return None
+
+
+def _write_file(mail: EmailMessage, message: OutboxMessage, settings: Settings) -> str:
+    folder = settings.data_dir / "mail"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{message.id:08d}.eml"
+        path.write_bytes(bytes(mail))
+    except OSError as exc:
+        raise MailError(f"could not write to {folder}: {exc}") from None
+    return str(path)
+
+
+def _send_smtp(mail: EmailMessage, settings: Settings) -> None:
+    host, port = settings["smtp_host"], settings["smtp_port"]
+    try:
+        with smtplib.SMTP(host, port, timeout=settings["outbox_smtp_timeout_seconds"]) as smtp:
+            if settings["smtp_starttls"]:
+                smtp.starttls()
+            if settings["smtp_user"]:
+                smtp.login(settings["smtp_user"], settings["smtp_password"])
+            smtp.send_message(mail)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailError(f"SMTP {host}:{port}: {exc.__class__.__name__}: {exc}") from None
+
+
+def read_stored(path: str | None) -> str | None:
+    """The raw .eml text the file backend wrote, if it is still there."""
+    if not path or not Path(path).is_file():
+        return None
+    return Path(path).read_text(errors="replace")

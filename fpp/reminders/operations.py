@@ -1,0 +1,124 @@
+"""The verbs of the reminder feature. They validate, flush and audit; they never commit (tasks.py does).
+
+Decision on staleness: a reminder is queued from the statuses on the pass's as-of date, and checked
+again at send time (sender.py): a message whose reminder no longer applies (the check was renewed, the
+declaration signed) is marked `cancelled`, not sent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from checks import Rules, member_status
+from checks.reminders import (
+    DIGEST, Due, ReminderPolicy, attestation_request, check_reminders, declaration_reminder, digest_due,
+    digest_items,
+)
+from fpp.audit.operations import record as audit
+from fpp.config import Settings
+from fpp.extensions import db
+from fpp.register.queries import board, load_rule_records
+from fpp.reminders import queries
+from fpp.reminders.compose import Audience, compose, digest_sort_key, recipients
+from fpp.reminders.models import OutboxMessage, Reminder, ReminderPass
+from fpp.reminders.policy import reminder_policy
+from fpp.timeutil import utcnow
+
+
+@dataclass
+class PassResult:
+    """What one pass found and queued."""
+
+    as_of: date
+    candidates: int | None = None  # None: every member was looked at
+    queued: list[str] = field(default_factory=list)
+    messages: int = 0
+
+
+def due_on(as_of: date, policy: ReminderPolicy, rules: Rules, member_pks: set[int] | None) -> list[Due]:
+    """Every reminder step due on `as_of` for the given members (all when None), plus the board-wide ones."""
+    members = queries.members_started_by(as_of, member_pks)
+    records = load_rule_records([m.id for m in members] if member_pks is not None else None)
+    due: list[Due] = []
+    for member in members:
+        by_code = records.get(member.id, {})
+        statuses = member_status(member.facts, by_code, as_of, rules).checks
+        due += check_reminders(member, member.facts, statuses, as_of, policy, rules)
+        attested = [r.completed_on for r in by_code.get("self_attestation", ()) if r.completed_on <= as_of]
+        request = attestation_request(member, member.facts, max(attested, default=None), as_of, policy)
+        due += [request] if request else []
+    declaration = declaration_reminder(queries.signed_years(), as_of, policy)
+    return due + ([declaration] if declaration else []) + [digest_due(as_of, policy)]
+
+
+def reminder_key(due: Due) -> str:
+    return due.key(None if due.member is None else due.member.id)
+
+
+def run_pass(as_of: date, settings: Settings) -> PassResult:
+    """Queue, once, every reminder step due on `as_of` (latest step only), with its outbox messages.
+    The first write is the pass row, so on SQLite the pass holds the write lock before it reads."""
+    policy, rules = reminder_policy(settings), settings.rules
+    started = utcnow()
+    this_pass = ReminderPass(as_of=as_of, started_at=started, finished_at=started)
+    db.session.add(this_pass)
+    db.session.flush()
+    previous = queries.last_pass(exclude_id=this_pass.id)
+    candidates = queries.candidate_members(as_of, previous, policy, rules)
+    result = PassResult(as_of, None if candidates is None else len(candidates))
+    due = {reminder_key(d): d for d in due_on(as_of, policy, rules, candidates)}
+    new = sorted(set(due) - queries.existing_keys(list(due)))
+    audience = _audience(settings, [due[k].member.id for k in new if due[k].member is not None])
+    for key in new:
+        result.messages += _queue(key, due[key], as_of, settings, audience, rules, policy)
+        result.queued.append(key)
+    this_pass.candidates, this_pass.queued, this_pass.finished_at = result.candidates or 0, len(result.queued), utcnow()
+    if result.queued:
+        audit("reminders.queued", "reminder_passes", this_pass.id,
+              after={"as_of": as_of.isoformat(), "count": len(result.queued), "messages": result.messages,
+                     "keys": result.queued[:200]})
+    return result
+
+
+def _audience(settings: Settings, member_pks: list[int]) -> Audience:
+    return Audience(queries.role_emails("secretary"), queries.role_emails("chair"),
+                    queries.account_emails(member_pks), settings["reminders_secretary_copies"])
+
+
+def _queue(key: str, due: Due, as_of: date, settings: Settings, audience: Audience, rules: Rules,
+           policy: ReminderPolicy) -> int:
+    """Insert the reminder and its messages in a savepoint; a concurrent pass that got there first wins."""
+    digest = _digest(as_of, rules, policy) if due.kind == DIGEST else None
+    subject, text, html = compose(due, settings, digest)
+    addresses = recipients(due, audience)
+    try:
+        with db.session.begin_nested():
+            reminder = Reminder(key=key, kind=due.kind, member_pk=None if due.member is None else due.member.id,
+                                code=due.code, anchor_on=due.anchor_on, step=due.step, due_on=due.due_on, as_of=as_of)
+            db.session.add(reminder)
+            db.session.flush()
+            db.session.add_all(OutboxMessage(reminder_id=reminder.id, recipient=address, subject=subject,
+                                             body_text=text, body_html=html, next_attempt_at=utcnow())
+                               for address in addresses)
+            db.session.flush()
+    except IntegrityError:
+        return 0
+    return len(addresses)
+
+
+def _digest(as_of: date, rules: Rules, policy: ReminderPolicy):
+    """Everything overdue and everything due within the horizon, over the whole board (weekly)."""
+    rows, _ = board(as_of, rules)
+    items = [item for row in rows
+             for item in digest_items(row.member, row.member.facts, row.status.checks, as_of, policy, rules)]
+    return sorted(items, key=digest_sort_key)
+
+
+def retry_message(message: OutboxMessage, now: datetime) -> None:
+    """Put a failed (or waiting) message back in the queue for the next send, and audit it."""
+    before = {"status": message.status, "attempts": message.attempts}
+    message.status, message.next_attempt_at = "queued", now
+    db.session.flush()
+    audit("outbox.retry", "outbox_messages", message.id, before=before, after={"status": "queued"})

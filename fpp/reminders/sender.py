@@ -1,0 +1,104 @@
+"""Outbox state changes: claim, mark sent, mark failed (backoff, give up), cancel. None of them commits;
+tasks.send_outbox commits after each step, so a crash loses nothing and sends nothing twice."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+
+from checks import DUE_SOON, EXPIRED, VALID, member_status
+from checks.reminders import ATTESTATION, DECLARATION, DIGEST, EXPIRY, check_reminders
+from fpp.audit.operations import record as audit
+from fpp.config import Settings
+from fpp.extensions import db
+from fpp.people.models import Member
+from fpp.register.queries import load_rule_records
+from fpp.reminders import queries
+from fpp.reminders.models import CANCELLED, FAILED, QUEUED, SENDING, SENT, OutboxMessage, Reminder
+from fpp.reminders.policy import RetryPolicy, reminder_policy
+from fpp.timeutil import today
+
+
+def claim(message_id: int, worker: str, now: datetime, retry_now: bool) -> bool:
+    """Take a message for delivery, atomically: only one sender's UPDATE matches a queued row."""
+    allowed = (QUEUED, FAILED) if retry_now else (QUEUED,)
+    result = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status.in_(allowed))
+        .values(status=SENDING, claimed_by=worker, claimed_at=now))
+    return result.rowcount == 1
+
+
+def mark_sent(message: OutboxMessage, now: datetime, stored_as: str | None) -> None:
+    """The backend accepted the message."""
+    message.status, message.sent_at, message.stored_as = SENT, now, stored_as
+    message.attempts += 1
+    message.last_error = None
+    db.session.flush()
+    audit("outbox.sent", "outbox_messages", message.id, after={"to": message.recipient, "subject": message.subject},
+          member_pk=_member_pk(message))
+
+
+def mark_failed(message: OutboxMessage, error: str, now: datetime, retry: RetryPolicy) -> None:
+    """A try failed: back in the queue after the backoff, or `failed` for good after the last try."""
+    message.attempts += 1
+    message.last_error = error[:2000]
+    if message.attempts >= retry.max_attempts:
+        message.status = FAILED
+        audit("outbox.failed", "outbox_messages", message.id,
+              after={"to": message.recipient, "attempts": message.attempts, "error": message.last_error},
+              member_pk=_member_pk(message))
+    else:
+        message.status = QUEUED
+        message.next_attempt_at = now + timedelta(seconds=retry.delay(message.attempts))
+    db.session.flush()
+
+
+def cancel(message: OutboxMessage, reason: str) -> None:
+    """The reminder no longer applies; the message is kept, marked, and never sent."""
+    message.status, message.last_error = CANCELLED, reason
+    db.session.flush()
+    audit("outbox.cancelled", "outbox_messages", message.id, after={"to": message.recipient, "reason": reason},
+          member_pk=_member_pk(message))
+
+
+def interrupted(message: OutboxMessage) -> None:
+    """A sender died between claiming and marking: it may or may not have gone out, so it is not resent
+    automatically (that could double it); it shows as failed, and the secretary may retry it."""
+    message.status = FAILED
+    message.last_error = "interrupted while sending: it may have been delivered; retry to send it again"
+    db.session.flush()
+    audit("outbox.failed", "outbox_messages", message.id, after={"error": message.last_error})
+
+
+def _member_pk(message: OutboxMessage) -> int | None:
+    reminder = db.session.get(Reminder, message.reminder_id) if message.reminder_id else None
+    return reminder.member_pk if reminder else None
+
+
+def still_applies(reminder: Reminder | None, settings: Settings) -> str | None:
+    """None if the reminder still applies today; otherwise why not (the check was renewed, ...)."""
+    if reminder is None or reminder.kind == DIGEST:
+        return None
+    policy, rules = reminder_policy(settings), settings.rules
+    day = max(reminder.as_of, today())
+    if reminder.kind == DECLARATION:
+        year = reminder.anchor_on.year - 1
+        return "the declaration has been signed" if year in queries.signed_years() else None
+    member = db.session.get(Member, reminder.member_pk)
+    if member is None:
+        return "the member is no longer in the register"
+    records = load_rule_records([member.id]).get(member.id, {})
+    if reminder.kind == ATTESTATION:
+        done = any(r.completed_on >= reminder.anchor_on for r in records.get("self_attestation", ()))
+        return "the self-attestation has been completed" if done or member.facts.has_left(day) else None
+    statuses = member_status(member.facts, records, day, rules).checks
+    if reminder.kind == EXPIRY:
+        status = statuses[reminder.code]
+        same = status.expires_on == reminder.anchor_on and status.status in (VALID, DUE_SOON, EXPIRED)
+        return None if same else "the check has been renewed or no longer applies"
+    due = check_reminders(member, member.facts, statuses, day, policy, rules)
+    if any((d.kind, d.code, d.anchor_on) == (reminder.kind, reminder.code, reminder.anchor_on) for d in due):
+        return None
+    return "the check has been completed or no longer applies"
+
+
