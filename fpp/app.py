@@ -16,6 +16,7 @@ BLUEPRINTS = (
     "fpp.people.views",
     "fpp.audit.views",
     "fpp.users.views",
+    "fpp.annual.views",
     # features add their blueprint module here
 )
 

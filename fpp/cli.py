@@ -14,6 +14,7 @@ from fpp.config import ConfigError
 # Features add their commands here: each module has `register(cli)`.
 COMMAND_MODULES = (
     "fpp.commands.core",
+    "fpp.annual.commands",
     # features add their command module here
 )
 
