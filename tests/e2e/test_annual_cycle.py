@@ -82,6 +82,7 @@ def record_outcome(page, base_url: str, member_name: str, outcome: str = "fit_an
 @pytest.mark.browser
 def test_the_annual_cycle(live_server, browser):
     base = live_server.base_url
+    _default_join_mode()
     ids = seed(live_server)
     with freeze(IN_YEAR):
         secretary = open_as(browser, base, "secretary")
@@ -130,6 +131,15 @@ def test_the_annual_cycle(live_server, browser):
         expect(chair.locator("#stale")).to_contain_text(
             "Member N01: dbs status at year end changed from valid to concern")
         shot(chair, "declaration-stale")
+
+
+def _default_join_mode() -> None:
+    """tests/fixtures/app.py leaves the shared session factory with join_transaction_mode
+    "conservative_savepoint", which SQLAlchemy rejects; after an app test the live server's sessions
+    would fail to start. Restore SQLAlchemy's default for this real-commit test."""
+    from fpp.extensions import db
+    db.session.remove()
+    db.session.configure(join_transaction_mode="conditional_savepoint")
 
 
 def _member_pk(app, member_id: str) -> int:
