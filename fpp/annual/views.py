@@ -20,7 +20,7 @@ from fpp.timeutil import today
 
 bp = Blueprint("annual", __name__)
 add_nav_item("Annual cycle", "annual.current_year", READ_ALL)
-add_nav_item("My attestations", "annual.list_attestations", ("chair", "sid", "member"))
+add_nav_item("My attestations", "annual.list_attestations", ("chair", "sid", "member"), blueprint="annual.mine")
 MEMBER_ROLES = ("chair", "sid", "member")
 
 

@@ -1,6 +1,8 @@
 """The member's self-attestation: submitted once a year, with the wording answered, never edited."""
 import json
 
+import pytest
+
 from sqlalchemy import select
 
 from fpp.annual.models import Attestation
@@ -73,8 +75,6 @@ def test_the_chair_attests_too(client, board, sign_in):
     assert client.post("/attestations/new", data=attestation_data()).status_code == 302
     assert len(_attestations(board.chair)) == 1
 
-
-import pytest  # noqa: E402
 
 
 @pytest.mark.parametrize("change, message", [
