@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "fpp.users.views",
     "fpp.trackerweb.views",
     "fpp.reminders.views",
+    "fpp.annual.views",
     # features add their blueprint module here
 )
 

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "fpp.trackerweb.commands",
     "fpp.commands.export",
     "fpp.reminders.commands",
+    "fpp.annual.commands",
     # features add their command module here
 )
 

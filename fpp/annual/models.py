@@ -36,6 +36,7 @@ class Attestation(Base):
     """A submitted self-attestation, with the exact wording answered (never edited after submission)."""
 
     __tablename__ = "attestations"
+    __table_args__ = (UniqueConstraint("member_pk", "year", name="uq_attestations_member_year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_pk: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
@@ -51,6 +52,9 @@ class Attestation(Base):
     check_record_id: Mapped[int | None] = mapped_column(ForeignKey("check_records.id"))
 
     member: Mapped[Member] = relationship(lazy="raise")
+
+    AUDITED = ("member_pk", "year", "form_version", "has_disclosure", "discloses_part1_ground", "submitted_on",
+               "check_record_id")
 
 
 class Assessment(Base):
@@ -122,3 +126,8 @@ class LeaverReference(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     member: Mapped[Member] = relationship(lazy="raise")
+
+    AUDITED = ("member_pk", "direction", "organisation", "roles_and_dates", "reason_for_leaving",
+               "disciplinary_findings", "open_investigations", "conduct_concerns", "settlement_agreement",
+               "regulator_referrals", "is_fit_and_proper", "fit_and_proper_reasons", "completed_by_name",
+               "completed_by_role", "completed_on", "sent_to", "sent_on", "check_record_id")

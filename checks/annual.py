@@ -1,0 +1,291 @@
+"""The annual cycle's rules (FPPT.md sections 5, 5a and 6), as pure functions.
+
+No Flask, no database, no clock: the year, the dates and the statuses are parameters.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from checks.catalogue import REGULATION_5_CODES
+from checks.dates import financial_year_bounds, financial_year_label
+from checks.rules import CONCERN, DUE_SOON, EXPIRED, MISSING, NOT_REQUIRED, VALID, MemberFacts
+
+SATISFIED = frozenset({VALID, DUE_SOON, NOT_REQUIRED})
+FIT, MITIGATED, NOT_FIT, UNDER_REVIEW = (
+    "fit_and_proper", "fit_and_proper_with_mitigations", "not_fit_and_proper", "under_review")
+OUTCOMES = (FIT, MITIGATED, NOT_FIT, UNDER_REVIEW)
+
+
+# ---- The year -------------------------------------------------------------------------------------
+
+def year_of(day: date) -> int:
+    """The financial year (its first calendar year) that `day` falls in: 1 April to 31 March."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def year_label(year: int) -> str:
+    return financial_year_label(year)
+
+
+def served_in_year(facts: MemberFacts, year: int) -> bool:
+    """True if any day of the member's service (start to end, both included) falls in the year."""
+    start, end = financial_year_bounds(year)
+    return facts.start_on <= end and (facts.end_on is None or facts.end_on >= start)
+
+
+def year_end_for(facts: MemberFacts, year: int) -> date:
+    """The member's "status at the year's end" date: 31 March, or the end date if they left in the year."""
+    _, end = financial_year_bounds(year)
+    return facts.end_on if facts.end_on is not None and facts.end_on < end else end
+
+
+def unready_checks(statuses: Mapping[str, str]) -> list[str]:
+    """The check codes whose year-end status is not satisfied (`valid`, `due_soon` and not required are)."""
+    return [code for code, status in statuses.items() if status not in SATISFIED]
+
+
+# ---- The self-attestation form (FPPT.md section 5) ------------------------------------------------
+
+@dataclass(frozen=True)
+class Item:
+    """One attestation question; an answer other than `expected` is a disclosure."""
+
+    key: str
+    text: str
+    expected: str = "yes"
+    part1: bool = False  # a Schedule 4 part 1 ground: disclosing it bars `fit_and_proper`
+
+
+ATTESTATION_FORM_VERSION = "2025.1"
+ATTESTATION_ITEMS: tuple[Item, ...] = (
+    Item("good_character", "I am of good character."),
+    Item("qualified", "I have the qualifications, competence, skills and experience necessary for my role."),
+    Item("health", "I am able, by reason of my health and with any reasonable adjustments, to properly "
+                   "perform my role."),
+    Item("misconduct", "I have not been responsible for, privy to, contributed to or facilitated any serious "
+                       "misconduct or mismanagement (whether lawful or not) in any role."),
+    Item("bankruptcy", "Am I an undischarged bankrupt, or has my estate been sequestrated and I have not "
+                       "been discharged?", "no", True),
+    Item("bankruptcy_order", "Am I subject to a bankruptcy restrictions order or an interim bankruptcy "
+                             "restrictions order?", "no", True),
+    Item("debt_relief", "Am I subject to a debt relief order (or a moratorium period under one)?", "no", True),
+    Item("creditors", "Have I made a composition or arrangement with, or granted a trust deed for, my "
+                      "creditors and not been discharged in respect of it?", "no", True),
+    Item("barred_list", "Am I included in the children's barred list or the adults' barred list?", "no", True),
+    Item("prohibited", "Am I prohibited by law from holding this office (for example, as a disqualified "
+                       "company director or a removed charity trustee)?", "no", True),
+    Item("convictions", "Do I have any convictions (in the United Kingdom or elsewhere) to disclose?", "no"),
+    Item("register_removal", "Have I been erased, removed or struck off a register of health or social care "
+                             "professionals?", "no"),
+    Item("nolan", "I uphold the Seven Principles of Public Life (Nolan): selflessness, integrity, objectivity, "
+                  "accountability, openness, honesty and leadership."),
+    Item("nothing_pending", "I know of nothing pending that would call this attestation into question, and I "
+                            "will tell the chair of any change."),
+)
+LCF_DOMAINS: tuple[tuple[str, str], ...] = (
+    ("outcomes", "Driving high quality and sustainable outcomes"),
+    ("strategy", "Setting strategy and delivering long-term transformation"),
+    ("equality", "Promoting equality and inclusion, and reducing health and workforce inequalities"),
+    ("governance", "Providing robust governance and assurance"),
+    ("culture", "Creating a compassionate, just and positive culture"),
+    ("partnerships", "Building a trusted relationship with partners and communities"),
+)
+LCF_RATINGS: tuple[tuple[str, str], ...] = (
+    ("strength", "A strength"), ("competent", "Competent"), ("developing", "An area to develop"))
+
+
+@dataclass(frozen=True)
+class AttestationSummary:
+    """What a set of answers discloses."""
+
+    has_disclosure: bool
+    discloses_part1_ground: bool
+    problems: tuple[tuple[str, str], ...]  # (item key, message) for answers that are missing or unexplained
+
+
+def assess_answers(answers: Mapping[str, tuple[str | None, str | None]],
+                   items: tuple[Item, ...] = ATTESTATION_ITEMS) -> AttestationSummary:
+    """Check each item is answered yes or no, and explained where the answer is not the expected one."""
+    problems, disclosed, part1 = [], False, False
+    for item in items:
+        answer, disclosure = answers.get(item.key, (None, None))
+        if answer not in ("yes", "no"):
+            problems.append((item.key, "Answer yes or no"))
+        elif answer != item.expected:
+            disclosed, part1 = True, part1 or item.part1
+            if not (disclosure or "").strip():
+                problems.append((item.key, "Give the details of what you are disclosing"))
+    return AttestationSummary(disclosed, part1, tuple(problems))
+
+
+# ---- Outcomes and decisions (FPPT.md section 6) --------------------------------------------------
+
+_REFUSALS = {
+    "outcome": ("Only the chair, or the senior independent director for the chair, records an outcome.",
+                "You cannot record your own outcome: the senior independent director records the chair's.",
+                "You cannot record your own outcome: the chair records it.",
+                "The senior independent director records only the chair's outcome; the chair records this one."),
+    "decision": ("Only the chair, or the senior independent director for the chair's records, decides on a record.",
+                 "You cannot decide on your own records: the senior independent director decides on the chair's.",
+                 "You cannot decide on your own records: the chair decides on them.",
+                 "The senior independent director decides only on the chair's records; the chair decides on this one."),
+}
+
+
+def decider_refusal(actor_role: str, actor_member_pk: int | None, subject_member_pk: int,
+                    subject_is_chair: bool, what: str = "outcome") -> str | None:
+    """Why this user may not record an outcome (`what="outcome"`) or decide on a record (`"decision"`)
+    for this member; None if they may.
+
+    The chair acts for everyone but themselves; the SID only for the chair; nobody for themselves.
+    """
+    not_allowed, own_chair, own_other, sid_not_chair = _REFUSALS[what]
+    if actor_role not in ("chair", "sid"):
+        return not_allowed
+    if actor_member_pk is not None and actor_member_pk == subject_member_pk:
+        return own_chair if actor_role == "chair" else own_other
+    if actor_role == "sid" and not subject_is_chair:
+        return sid_not_chair
+    return None
+
+
+def outcome_problem(outcome: str, reg5_statuses: Mapping[str, str], discloses_part1_ground: bool,
+                    mitigation_note: str | None = None, action_taken: str | None = None,
+                    regulator_informed: bool | None = None) -> tuple[str, str] | None:
+    """(field, message) if this outcome may not be recorded as given; None if it may.
+
+    `reg5_statuses` are the Regulation 5 checks' statuses on the day of the decision.
+    """
+    if outcome not in OUTCOMES:
+        return "outcome", "Choose an outcome"
+    if outcome == MITIGATED and not (mitigation_note or "").strip():
+        return "mitigation_note", "Describe the mitigations"
+    if outcome == NOT_FIT:
+        if not (action_taken or "").strip():
+            return "action_taken", "Describe the action taken"
+        if regulator_informed is None:
+            return "regulator_informed", "Say whether the professional regulator was told"
+    if outcome == FIT:
+        blocking = sorted(code for code, status in reg5_statuses.items()
+                          if code in REGULATION_5_CODES and status in (MISSING, EXPIRED, CONCERN))
+        if blocking:
+            listed = ", ".join(f"{code.replace('_', ' ')} ({reg5_statuses[code]})" for code in blocking)
+            return "outcome", f"Fit and proper cannot be recorded while a Regulation 5 check is not valid: {listed}"
+        if discloses_part1_ground:
+            return "outcome", ("Fit and proper cannot be recorded: the member's latest self-attestation "
+                               "discloses a Schedule 4 part 1 ground")
+    return None
+
+
+# ---- The Board Member Reference (FPPT.md section 5a) ---------------------------------------------
+
+BMR_REQUIRED: tuple[tuple[str, str], ...] = (
+    ("organisation", "Enter the organisation giving the reference"),
+    ("roles_and_dates", "Enter the member's board roles and dates"),
+    ("reason_for_leaving", "Enter the reason for leaving"),
+    ("disciplinary_findings", "Say whether there were upheld disciplinary or misconduct findings (write None if none)"),
+    ("open_investigations", "Say whether any investigations are still open (write None if none)"),
+    ("conduct_concerns", "Say whether concerns were raised about the member's conduct (write None if none)"),
+    ("settlement_agreement", "Say whether there is a settlement agreement (write None if none)"),
+    ("regulator_referrals", "Say whether the member was referred to a professional regulator (write None if none)"),
+    ("is_fit_and_proper", "Say whether the organisation considers the member fit and proper"),
+    ("fit_and_proper_reasons", "Give the reasons for that view"),
+    ("completed_by_name", "Enter the name of the person completing the reference"),
+    ("completed_by_role", "Enter their role"),
+    ("completed_on", "Enter the date the reference was completed"),
+)
+
+
+def bmr_problems(fields: Mapping[str, Any], today: date) -> list[tuple[str, str]]:
+    """(field, message) for every required BMR field that is blank, and for a completion date in the future."""
+    problems = []
+    for name, message in BMR_REQUIRED:
+        value = fields.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems.append((name, message))
+    completed_on = fields.get("completed_on")
+    if isinstance(completed_on, date) and completed_on > today:
+        problems.append(("completed_on", "The completion date cannot be in the future"))
+    return problems
+
+
+# ---- The declaration's canonical form ------------------------------------------------------------
+
+def canonical_json(content: Any) -> str:
+    """One byte-exact JSON text for `content`: sorted keys, no whitespace, dates in ISO form."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_iso)
+
+
+def content_hash(content: Any) -> str:
+    """SHA-256 (hex) of the canonical JSON of `content`."""
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not part of a declaration")
+
+
+_DERIVED = ("members", "counts", "new_appointments", "leavers")  # follow from the members' own entries
+
+
+def diff_content(signed: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
+    """What changed between the signed content and the content now, one sentence per change."""
+    changes = [f"{_label(key)} changed from {_show(signed.get(key))} to {_show(now.get(key))}"
+               for key in sorted(set(signed) | set(now)) if key not in _DERIVED and signed.get(key) != now.get(key)]
+    before = {m["member_id"]: m for m in signed.get("members", [])}
+    after = {m["member_id"]: m for m in now.get("members", [])}
+    for member_id in sorted(set(before) | set(after)):
+        if member_id not in after:
+            changes.append(f"Member {member_id}: no longer in the year's board")
+        elif member_id not in before:
+            changes.append(f"Member {member_id}: added to the year's board")
+        else:
+            changes.extend(f"Member {member_id}: {text}" for text in _diff_flat(before[member_id], after[member_id]))
+    return changes
+
+
+def _diff_flat(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    flat_old, flat_new = _flatten(old), _flatten(new)
+    texts = []
+    for path in sorted(set(flat_old) | set(flat_new)):
+        a, b = flat_old.get(path), flat_new.get(path)
+        if a != b:
+            texts.append(f"{_path_label(path)} changed from {_show(a)} to {_show(b)}")
+    return texts
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        flat: dict[str, Any] = {}
+        for key, item in value.items():
+            flat.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    return {prefix: value}
+
+
+def _path_label(path: str) -> str:
+    parts = path.split(".")
+    if parts[0] == "checks" and len(parts) == 2:
+        return f"{parts[1]} status at year end"
+    return " ".join(_label(p) for p in parts)
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, dict)):
+        return canonical_json(value)
+    return str(value)

@@ -1,0 +1,102 @@
+"""The annual declaration's content, built from the database, and whether the signed one is stale.
+
+`declaration_state(year)` is the one entry point other features (the export workbook) call.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from checks.annual import OUTCOMES, content_hash, diff_content, year_label
+from checks.dates import financial_year_bounds
+from fpp.annual.models import Declaration
+from fpp.annual.queries import YearRow, user_label, year_rows
+
+
+@dataclass(frozen=True)
+class DeclarationState:
+    """The newest signed version (or None), whether the records changed since, what changed, and the
+    content as it would be declared now."""
+
+    latest: Declaration | None
+    is_stale: bool
+    changes: list[str] = field(default_factory=list)
+    content: dict = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        """The hash of the content as it stands now."""
+        return content_hash(self.content)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def build_content(year: int) -> dict[str, Any]:
+    """Everything the chair declares for the year, as JSON-ready data in a fixed order: the organisation,
+    the statement, each member who served with their outcome and each check's status at their year end,
+    the counts by outcome, new appointments and leavers with their references."""
+    from fpp.app import settings
+    rows = year_rows(year, settings().rules)
+    start, end = financial_year_bounds(year)
+    members = [_member_content(row) for row in rows]
+    counts = {outcome: sum(1 for m in members if m["outcome"] == outcome) for outcome in OUTCOMES}
+    return {
+        "organisation": settings()["organisation_name"],
+        "year": year,
+        "year_label": year_label(year),
+        "period_start": start.isoformat(),
+        "period_end": end.isoformat(),
+        "statement": settings()["annual_statement"],
+        "members": members,
+        "counts": counts,
+        "new_appointments": [m["member_id"] for m in members if start.isoformat() <= m["start_on"]],
+        "leavers": [m["member_id"] for m in members if m["end_on"] and m["end_on"] <= end.isoformat()],
+    }
+
+
+def _member_content(row: YearRow) -> dict[str, Any]:
+    member, assessment, reference = row.member, row.assessment, row.reference
+    return {
+        "member_id": member.member_id,
+        "name": member.name,
+        "position": member.position,
+        "start_on": _iso(member.start_on),
+        "end_on": _iso(member.end_on),
+        "year_end_on": _iso(row.year_end_on),
+        "overall_status": row.year_end.status,
+        "checks": {code: status.status for code, status in row.year_end.checks.items()},
+        "outcome": assessment.outcome if assessment else None,
+        "mitigation_note": assessment.mitigation_note if assessment else None,
+        "action_taken": assessment.action_taken if assessment else None,
+        "regulator_informed": assessment.regulator_informed if assessment else None,
+        "decided_on": _iso(assessment.decided_on) if assessment else None,
+        "decided_by": user_label(assessment.decided_by_id) if assessment else None,
+        "attestation": {"submitted_on": _iso(row.attestation.submitted_on) if row.attestation else None,
+                        "has_disclosure": row.attestation.has_disclosure if row.attestation else None},
+        "leaver_reference": {"completed_on": _iso(reference.completed_on) if reference else None,
+                             "is_fit_and_proper": reference.is_fit_and_proper if reference else None},
+    }
+
+
+def latest_declaration(year: int) -> Declaration | None:
+    """The newest signed version for the year, or None."""
+    from fpp.extensions import db
+    return db.session.execute(select(Declaration).where(Declaration.year == year)
+                              .order_by(Declaration.version.desc()).limit(1)).scalar()
+
+
+def declaration_state(year: int) -> DeclarationState:
+    """The year's declaration now: the latest signed version (None if unsigned), whether the records
+    changed since it was signed (`is_stale`), one sentence per change, and the content as of now."""
+    content = build_content(year)
+    latest = latest_declaration(year)
+    if latest is None or latest.content_hash == content_hash(content):
+        return DeclarationState(latest, False, [], content)
+    changes = diff_content(json.loads(latest.content), content) or ["The declared content changed."]
+    return DeclarationState(latest, True, changes, content)

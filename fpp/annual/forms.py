@@ -1,0 +1,107 @@
+"""Forms of the annual cycle. They check shape; the operations check the rules."""
+from __future__ import annotations
+
+from wtforms import PasswordField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from checks.annual import ATTESTATION_ITEMS, LCF_DOMAINS, LCF_RATINGS, OUTCOMES, assess_answers
+from fpp.annual.models import OUTCOME_LABELS
+from fpp.forms import BaseForm, DateInputField
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+PASSWORD_LABEL = "Your password, to confirm it is you"
+
+
+def _password_field() -> PasswordField:
+    return PasswordField(PASSWORD_LABEL, validators=[InputRequired("Enter your password")])
+
+
+class _AttestationBase(BaseForm):
+    def answers(self) -> dict[str, tuple[str | None, str | None]]:
+        return {i.key: (self[f"answer_{i.key}"].data, self[f"disclosure_{i.key}"].data) for i in ATTESTATION_ITEMS}
+
+    def ratings(self) -> dict[str, tuple[str | None, str | None]]:
+        return {key: (self[f"rating_{key}"].data, self[f"comment_{key}"].data) for key, _ in LCF_DOMAINS}
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for key, message in assess_answers(self.answers()).problems:
+            if message != "Answer yes or no":
+                self[f"disclosure_{key}"].errors = [message]
+                ok = False
+        return ok
+
+
+def _attestation_fields() -> dict:
+    fields: dict = {}
+    for item in ATTESTATION_ITEMS:
+        fields[f"answer_{item.key}"] = RadioField(item.text, choices=YES_NO,
+                                                  validators=[InputRequired("Answer yes or no")])
+        fields[f"disclosure_{item.key}"] = TextAreaField("Details of what you are disclosing",
+                                                         validators=[Optional(), Length(max=5000)])
+    for key, text in LCF_DOMAINS:
+        fields[f"rating_{key}"] = RadioField(text, choices=list(LCF_RATINGS),
+                                             validators=[InputRequired("Rate yourself against this domain")])
+        fields[f"comment_{key}"] = TextAreaField("Comment (optional)", validators=[Optional(), Length(max=2000)])
+    fields["password"] = _password_field()
+    return fields
+
+
+# The form's fields follow the current wording (checks.annual); stored answers keep their own text.
+AttestationForm = type("AttestationForm", (_AttestationBase,), _attestation_fields())
+
+
+class RequestAttestationsForm(BaseForm):
+    """Only the CSRF token: the year is in the address."""
+
+
+class OutcomeForm(BaseForm):
+    outcome = RadioField("Outcome", choices=[(o, OUTCOME_LABELS[o]) for o in OUTCOMES],
+                         validators=[InputRequired("Choose an outcome")])
+    mitigation_note = TextAreaField("Mitigations", validators=[Optional(), Length(max=5000)])
+    action_taken = TextAreaField("Action taken", validators=[Optional(), Length(max=5000)])
+    regulator_informed = RadioField("Was the professional regulator told?", choices=YES_NO,
+                                    validators=[Optional()])
+
+    def regulator_flag(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.regulator_informed.data or "")
+
+
+class DecisionForm(BaseForm):
+    decision_note = TextAreaField("Mitigation note: why the issue is accepted",
+                                  validators=[InputRequired("Write the mitigation note"), Length(max=5000)])
+
+
+class SignForm(BaseForm):
+    password = _password_field()
+
+
+class ReferenceForm(BaseForm):
+    organisation = StringField("Organisation giving the reference", validators=[Optional(), Length(max=200)])
+    roles_and_dates = TextAreaField("Board roles held, with dates", validators=[Optional(), Length(max=5000)])
+    reason_for_leaving = TextAreaField("Reason for leaving", validators=[Optional(), Length(max=5000)])
+    disciplinary_findings = TextAreaField("Upheld disciplinary or misconduct findings",
+                                          validators=[Optional(), Length(max=5000)])
+    open_investigations = TextAreaField("Investigations still open", validators=[Optional(), Length(max=5000)])
+    conduct_concerns = TextAreaField("Concerns raised about the member's conduct (grievances, speaking-up concerns)",
+                                     validators=[Optional(), Length(max=5000)])
+    settlement_agreement = TextAreaField("Settlement agreement", validators=[Optional(), Length(max=5000)])
+    regulator_referrals = TextAreaField("Referrals to a professional regulator",
+                                        validators=[Optional(), Length(max=5000)])
+    is_fit_and_proper = RadioField("Does the organisation consider the member fit and proper?", choices=YES_NO,
+                                   validators=[Optional()])
+    fit_and_proper_reasons = TextAreaField("Reasons", validators=[Optional(), Length(max=5000)])
+    completed_by_name = StringField("Completed by (name)", validators=[Optional(), Length(max=200)])
+    completed_by_role = StringField("Their role", validators=[Optional(), Length(max=200)])
+    completed_on = DateInputField("Date completed")
+
+    def reference_fields(self) -> dict:
+        names = [n for n in self._fields if n not in ("csrf_token", "is_fit_and_proper")]
+        return {n: self[n].data for n in names} | {
+            "is_fit_and_proper": {"yes": True, "no": False}.get(self.is_fit_and_proper.data or "")}
+
+
+class SentForm(BaseForm):
+    sent_to = StringField("Sent to (person and organisation)", validators=[Optional(), Length(max=300)])
+    sent_on = DateInputField("Date sent")
+

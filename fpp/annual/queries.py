@@ -1,0 +1,157 @@
+"""Reading the annual cycle: who served in a year, their attestations, outcomes and year-end statuses."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from checks import MemberStatus, Rules, member_status
+from checks.annual import served_in_year, unready_checks, year_end_for
+from checks.dates import financial_year_bounds
+from fpp.annual.models import Assessment, Attestation, AttestationRequest, Declaration, LeaverReference
+from fpp.auth.models import User
+from fpp.extensions import db
+from fpp.people.models import Member
+from fpp.register.queries import load_rule_records
+
+
+@dataclass
+class YearRow:
+    """One member who served in the year, with everything the year view and the declaration need."""
+
+    member: Member
+    year_end_on: date
+    year_end: MemberStatus
+    request: AttestationRequest | None = None
+    attestation: Attestation | None = None
+    assessment: Assessment | None = None
+    reference: LeaverReference | None = None
+    unready: list[str] = field(default_factory=list)
+
+    @property
+    def left_in_year(self) -> bool:
+        return self.member.end_on is not None and self.member.end_on == self.year_end_on
+
+
+def members_in_year(year: int) -> list[Member]:
+    """Every member who served at least one day of the year, in Member ID order."""
+    members = db.session.execute(select(Member).order_by(Member.member_id)).scalars().all()
+    return [m for m in members if served_in_year(m.facts, year)]
+
+
+def year_rows(year: int, rules: Rules) -> list[YearRow]:
+    """The year's board with statuses at each member's year end, requests, attestations, outcomes and
+    leaver references; a fixed number of queries whatever the board's size."""
+    members = members_in_year(year)
+    pks = [m.id for m in members]
+    records = load_rule_records(pks)
+    requests = _by_member(select(AttestationRequest).where(AttestationRequest.year == year))
+    attestations = _by_member(select(Attestation).where(Attestation.year == year))
+    assessments = _by_member(select(Assessment).where(Assessment.year == year))
+    references = _by_member(select(LeaverReference).where(LeaverReference.direction == "given")
+                            .order_by(LeaverReference.id))
+    rows = []
+    for member in members:
+        end_on = year_end_for(member.facts, year)
+        status = member_status(member.facts, records.get(member.id, {}), end_on, rules)
+        rows.append(YearRow(member, end_on, status, requests.get(member.id), attestations.get(member.id),
+                            assessments.get(member.id), references.get(member.id),
+                            unready_checks({c: s.status for c, s in status.checks.items()})))
+    return rows
+
+
+def _by_member(query) -> dict:
+    return {row.member_pk: row for row in db.session.execute(query).scalars()}
+
+
+def attestations_for(member: Member) -> list[Attestation]:
+    """The member's submitted attestations, newest first."""
+    return list(db.session.execute(select(Attestation).where(Attestation.member_pk == member.id)
+                                   .order_by(Attestation.submitted_on.desc(), Attestation.id.desc())).scalars())
+
+
+def latest_attestation(member_pk: int, as_of: date | None = None) -> Attestation | None:
+    """The member's most recent attestation submitted on or before `as_of` (any year)."""
+    query = select(Attestation).where(Attestation.member_pk == member_pk)
+    if as_of is not None:
+        query = query.where(Attestation.submitted_on <= as_of)
+    return db.session.execute(query.order_by(Attestation.submitted_on.desc(), Attestation.id.desc())
+                              .limit(1)).scalar()
+
+
+def find_attestation(member_pk: int, year: int) -> Attestation | None:
+    return db.session.execute(select(Attestation).where(Attestation.member_pk == member_pk,
+                                                        Attestation.year == year)).scalar()
+
+
+def find_request(member_pk: int, year: int) -> AttestationRequest | None:
+    return db.session.execute(select(AttestationRequest).where(AttestationRequest.member_pk == member_pk,
+                                                               AttestationRequest.year == year)).scalar()
+
+
+def find_assessment(member_pk: int, year: int) -> Assessment | None:
+    return db.session.execute(select(Assessment).where(Assessment.member_pk == member_pk,
+                                                       Assessment.year == year)).scalar()
+
+
+def given_reference(member_pk: int) -> LeaverReference | None:
+    """The Board Member Reference the organisation gave for this leaver, if completed."""
+    return db.session.execute(select(LeaverReference).where(
+        LeaverReference.member_pk == member_pk, LeaverReference.direction == "given")
+        .order_by(LeaverReference.id).limit(1)).scalar()
+
+
+def references_for(member_pk: int) -> list[LeaverReference]:
+    """Every BMR about the member, given and received, oldest first."""
+    return list(db.session.execute(select(LeaverReference).where(LeaverReference.member_pk == member_pk)
+                                   .order_by(LeaverReference.id)).scalars())
+
+
+def declarations(year: int) -> list[Declaration]:
+    """Every signed version for the year, newest first."""
+    return list(db.session.execute(select(Declaration).where(Declaration.year == year)
+                                   .order_by(Declaration.version.desc())).scalars())
+
+
+def is_chair_member(member: Member) -> bool:
+    """The member is the chair: they hold the chair position or their account has the chair role."""
+    if member.position == "chair":
+        return True
+    return db.session.execute(select(User.id).where(User.member_pk == member.id, User.role == "chair")).first() \
+        is not None
+
+
+def user_label(user_id: int | None) -> str | None:
+    """The name (or email) of the user, for what is declared and shown."""
+    if user_id is None:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None:
+        return None
+    return user.member.name if user.member is not None else user.email
+
+
+def answers_of(attestation: Attestation) -> list[dict]:
+    return json.loads(attestation.answers)
+
+
+def self_assessment_of(attestation: Attestation) -> list[dict]:
+    return json.loads(attestation.self_assessment)
+
+
+def year_bounds(year: int) -> tuple[date, date]:
+    return financial_year_bounds(year)
+
+
+def open_issues(member_pks: list[int]) -> dict[int, list]:
+    """Live issue records with no decision yet, per member, oldest first."""
+    from fpp.register.models import CheckRecord
+    query = (select(CheckRecord).where(CheckRecord.member_pk.in_(member_pks), CheckRecord.outcome == "issue",
+                                       CheckRecord.decision_on.is_(None), CheckRecord.deleted_at.is_(None))
+             .order_by(CheckRecord.completed_on, CheckRecord.id))
+    grouped: dict[int, list] = {}
+    for record in db.session.execute(query).scalars():
+        grouped.setdefault(record.member_pk, []).append(record)
+    return grouped
