@@ -78,6 +78,12 @@ LEAVER = LeaverRow("A02", "Bob Brown", date(2026, 1, 31), date(2026, 2, 10), "Su
 
 
 @pytest.fixture
+def declarations():
+    """The three states a year's declaration can be in, by name."""
+    return {"signed": SIGNED, "stale": STALE, "unsigned": UNSIGNED}
+
+
+@pytest.fixture
 def create_data():
     """Callable fixture: a fresh DeclarationData (its row generators are read once)."""
 
