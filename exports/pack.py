@@ -205,6 +205,8 @@ def verify_pack(path: str | Path) -> PackVerification:
     listed, names present twice and entries that cannot be read. Raises PackError if ``path`` is
     not a zip file or has no readable manifest.csv.
     """
+    if not Path(path).is_file():
+        raise PackError(f"{path} does not exist or is not a file.")
     if not zipfile.is_zipfile(path):
         raise PackError(f"{path} is not a zip file, so it cannot be an evidence pack.")
     with zipfile.ZipFile(path) as zf:

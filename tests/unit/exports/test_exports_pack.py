@@ -146,3 +146,8 @@ def test_unsafe_member_ids_and_codes_cannot_escape_the_evidence_folder(create_pa
         evidence_names = [n for n in zf.namelist() if n.startswith("evidence/")]
     assert evidence_names == ["evidence/_/_abs/_"]
     assert all(".." not in n.split("/") for n in evidence_names)
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(PackError, match="does not exist"):
+        verify_pack(tmp_path / "nowhere.zip")
