@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from exports.data import AuditRow, EvidenceFile
+from exports.data import EvidenceFile
 from exports.pack import EvidenceIntegrityError, PackError, build_evidence_pack, verify_pack
 from exports.paths import sanitise_component
 
