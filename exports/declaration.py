@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from exports.data import (
     AuditRow, CheckColumn, CheckRecordRow, DeclarationData, ExceptionRow, LeaverRow, MemberRow,
 )
-from exports.keyvalue import KeyValueSheet, humanise
+from exports.keyvalue import KeyValueSheet, day, humanise
 from exports.xlsx import Column, TableSheet, set_properties
 
 SHEET_NAMES = ("Declaration", "Board members", "Checks", "Leavers", "Exceptions", "Audit trail")
@@ -183,6 +183,6 @@ def _leaver_rows(sheet: KeyValueSheet, data: DeclarationData) -> None:
     sheet.pair("Number", len(data.leavers))
     sheet.pair("Board Member References completed", data.references_done)
     for r in data.leavers:
-        done = (f"reference completed {r.reference_completed_on:%d/%m/%Y}"
+        done = (f"reference completed {day(r.reference_completed_on)}"
                 if r.reference_completed_on else "reference not completed")
-        sheet.pair(f"{r.member_name} ({r.member_id}), left {r.left_on:%d/%m/%Y}", done)
+        sheet.pair(f"{r.member_name} ({r.member_id}), left {day(r.left_on)}", done)

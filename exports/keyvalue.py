@@ -19,6 +19,11 @@ def humanise(code: str) -> str:
     return code.replace("_", " ").capitalize()
 
 
+def day(value: date | None) -> str:
+    """A date as day-first text for a sentence; anything else as it is."""
+    return f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value)
+
+
 class KeyValueSheet:
     """Label in column A, value in column B; headings in bold; dates with day-first formats."""
 

@@ -77,6 +77,8 @@ def _filled(cell):
     def convert(value: Any):
         if value is None:
             return None
+        if isinstance(value, str):  # a caller's mistake must not bypass safe_text
+            return safe_text(value)
         if isinstance(value, datetime):
             value = naive_utc(value)
         cell.value = value
@@ -84,8 +86,8 @@ def _filled(cell):
     return convert
 
 
-def _plain_int(value: Any):
-    return value
+def _plain_number(value: Any):
+    return safe_text(value) if isinstance(value, str) else value
 
 
 def converter(ws, kind: str) -> Callable[[Any], Any]:
@@ -95,7 +97,7 @@ def converter(ws, kind: str) -> Callable[[Any], Any]:
     if kind == "datetime":
         return _filled(styled_cell(ws, DATETIME_FORMAT))
     if kind == "int":
-        return _plain_int
+        return _plain_number
     if kind == "bool":
         return yes_no
     return safe_text

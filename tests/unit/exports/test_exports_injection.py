@@ -123,3 +123,15 @@ def test_summary_workbook_never_stores_a_formula(create_data, payload):
     assert_no_formula_element(buffer.getvalue())
     for _sheet, cell in cells(buffer.getvalue()):
         assert cell.data_type not in ("f", "e")
+
+
+def test_text_passed_where_a_date_or_number_belongs_still_goes_through_safe_text(create_data):
+    from exports.data import AuditRow, LeaverRow
+    leaver = LeaverRow("A09", "Zed", "=1+1")  # a string where a date belongs
+    row = AuditRow("=2+2", "=3+3", None, "x", "y", None, None, None, None, "h")
+    buffer = io.BytesIO()
+    build_declaration_workbook(create_data(leavers=(leaver,), audit=[row]), buffer)
+    assert_no_formula_element(buffer.getvalue())
+    wb = load_workbook(buffer)
+    assert wb["Leavers"]["C2"].value == "'=1+1"
+    assert [wb["Audit trail"]["A2"].value, wb["Audit trail"]["B2"].value] == ["'=2+2", "'=3+3"]
