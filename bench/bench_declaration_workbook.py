@@ -9,6 +9,7 @@ wall clock and as the child's CPU time (``time.process_time``); the ratios use C
 wall clock is distorted whenever other work shares the machine's two cores.
 
     python bench/bench_declaration_workbook.py [--members 10000] [--records 5]
+    python bench/bench_declaration_workbook.py --members 2000 --pairs 3
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -174,10 +176,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--records", type=int, default=5, help="records per member and check")
+    parser.add_argument("--pairs", type=int, default=0,
+                        help="instead: alternate openpyxl+lxml and xlsxwriter N times, median ratio")
     parser.add_argument("--child", choices=RUNNERS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(args.child, args.members, args.records)
+    if args.pairs:
+        return pairs(args.pairs, args.members, args.records)
     import openpyxl
     print(f"{args.members} members, {args.members * len(CODES) * args.records} check rows; "
           f"python {sys.version.split()[0]}, openpyxl {openpyxl.__version__}, lxml {_lxml()}")
@@ -194,6 +200,18 @@ def main() -> None:
         ours = results[label]["cpu"]
         print(f"{label}: {ours / xw:.2f}x xlsxwriter's CPU time; without data generation "
               f"{(ours - base) / (xw - base):.2f}x")
+
+
+def pairs(count: int, n: int, per_check: int) -> None:
+    """Alternate the two writers so that changing load on a shared machine hits both alike."""
+    ratios = []
+    for i in range(count):
+        ours, theirs = measure("openpyxl", n, per_check), measure("xlsxwriter", n, per_check)
+        ratios.append(ours["cpu"] / theirs["cpu"])
+        print(f"pair {i + 1}: openpyxl+lxml {ours['cpu']:.1f} s CPU ({ours['seconds']:.1f} s wall), "
+              f"xlsxwriter {theirs['cpu']:.1f} s CPU ({theirs['seconds']:.1f} s wall), "
+              f"ratio {ratios[-1]:.2f}")
+    print(f"median ratio over {count} pairs: {statistics.median(ratios):.2f}x")
 
 
 def _lxml() -> str:
