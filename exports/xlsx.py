@@ -1,0 +1,158 @@
+"""Streaming sheet writers shared by the workbook builders (openpyxl write-only mode).
+
+Every value goes through a per-column converter: text through ``safe_text``, dates and datetimes into
+a cell carrying a day-first number format, booleans to "Yes"/"No". Styled cells are made once per
+column and reused for every row: openpyxl writes each row before the next is built, and creating a
+styled cell per value is what makes write-only openpyxl slow.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+from exports.safe import safe_text
+
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+TABLE_STYLE = "TableStyleMedium2"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data sheet: header text, value kind and width in characters."""
+
+    header: str
+    kind: str = "text"  # text, date, datetime, int, bool
+    width: float = 16
+
+
+def unique_headers(columns: Sequence[Column]) -> list[Column]:
+    """Make headers unique (case-insensitively), as an Excel table requires, by numbering repeats."""
+    seen: set[str] = set()
+    result = []
+    for column in columns:
+        header, n = column.header, 2
+        while header.casefold() in seen:
+            header, n = f"{column.header} ({n})", n + 1
+        seen.add(header.casefold())
+        result.append(Column(header, column.kind, column.width))
+    return result
+
+
+def naive_utc(value: datetime) -> datetime:
+    """Excel has no time zones: aware datetimes are converted to UTC and made naive."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("Yes" if value else "No")
+
+
+def styled_cell(ws, number_format: str | None = None, bold: bool = False, wrap: bool = False):
+    """A reusable write-only cell with its style fixed once."""
+    cell = WriteOnlyCell(ws)
+    if number_format:
+        cell.number_format = number_format
+    if bold:
+        cell.font = Font(bold=True)
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _filled(cell):
+    def convert(value: Any):
+        if value is None:
+            return None
+        if isinstance(value, str):  # a caller's mistake must not bypass safe_text
+            return safe_text(value)
+        if isinstance(value, datetime):
+            value = naive_utc(value)
+        cell.value = value
+        return cell
+    return convert
+
+
+def _plain_number(value: Any):
+    return safe_text(value) if isinstance(value, str) else value
+
+
+def converter(ws, kind: str) -> Callable[[Any], Any]:
+    """The function turning one value of ``kind`` into what is appended for it."""
+    if kind == "date":
+        return _filled(styled_cell(ws, DATE_FORMAT))
+    if kind == "datetime":
+        return _filled(styled_cell(ws, DATETIME_FORMAT))
+    if kind == "int":
+        return _plain_number
+    if kind == "bool":
+        return yes_no
+    return safe_text
+
+
+class TableSheet:
+    """A write-only data sheet: frozen header, column widths, rows streamed, an Excel table at the end.
+
+    The table's own auto filter is the sheet's filter: a sheet-level filter overlapping a table makes
+    Excel "repair" the file. A sheet with no rows gets one placeholder row, because a table must have
+    at least one data row to open cleanly in Excel and LibreOffice.
+    """
+
+    def __init__(self, wb: Workbook, title: str, table_name: str, columns: Sequence[Column]):
+        self.ws = wb.create_sheet(title)
+        self.table_name = table_name
+        self.columns = unique_headers(columns)
+        self.rows = 0
+        for index, column in enumerate(self.columns, 1):
+            self.ws.column_dimensions[get_column_letter(index)].width = column.width
+        # Freeze panes and widths are written with the sheet's head, i.e. before the first row.
+        self.ws.freeze_panes = "A2"
+        self.ws.append([safe_text(column.header) for column in self.columns])
+        self._converters = [converter(self.ws, column.kind) for column in self.columns]
+
+    def append(self, values: Sequence[Any]) -> None:
+        self.ws.append([convert(v) for convert, v in zip(self._converters, values)])
+        self.rows += 1
+
+    def extend(self, rows: Iterable[Sequence[Any]]) -> None:
+        for values in rows:
+            self.append(values)
+
+    def close(self, empty_text: str = "None") -> None:
+        """Finish the sheet: a placeholder row if it is empty, then the table over all rows."""
+        if self.rows == 0:
+            self.ws.append([safe_text(empty_text)])
+            self.rows = 1
+        ref = f"A1:{get_column_letter(len(self.columns))}{self.rows + 1}"
+        table = Table(displayName=self.table_name, ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+        table.autoFilter = AutoFilter(ref=ref)
+        table.tableColumns = [
+            TableColumn(id=i, name=safe_text(c.header)) for i, c in enumerate(self.columns, 1)
+        ]
+        with warnings.catch_warnings():
+            # openpyxl warns that write-only tables need their columns set by hand: they are, above.
+            warnings.simplefilter("ignore", UserWarning)
+            self.ws.add_table(table)
+
+
+def set_properties(wb: Workbook, title: str, organisation: str, created_at: datetime | None) -> None:
+    """Document properties: title, creator (the organisation) and the created date."""
+    props = wb.properties
+    props.title = safe_text(title)
+    props.creator = safe_text(organisation)
+    props.lastModifiedBy = safe_text(organisation)
+    props.created = naive_utc(created_at or datetime.now(timezone.utc))
