@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import contextvars
+from types import SimpleNamespace
 import hashlib
 import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from fpp.audit.models import AuditEntry
 from fpp.extensions import db
@@ -58,37 +59,45 @@ def entry_hash(entry: AuditEntry) -> str:
 
 def record(action: str, entity_type: str, entity_id: Any = None, *, before: dict | None = None,
            after: dict | None = None, member_pk: int | None = None,
-           actor: tuple[int | None, str] | None = None) -> AuditEntry:
-    """Append an audit entry chained to the last one; flushes, never commits."""
+           actor: tuple[int | None, str] | None = None) -> dict[str, Any]:
+    """Append an audit entry chained to the last one; flushes, never commits. Returns the entry's values."""
     item = {"action": action, "entity_type": entity_type, "entity_id": entity_id, "before": before,
             "after": after, "member_pk": member_pk}
     return record_many([item], actor=actor)[0]
 
 
-def record_many(items: list[dict[str, Any]], actor: tuple[int | None, str] | None = None) -> list[AuditEntry]:
+def record_many(items: list[dict[str, Any]], actor: tuple[int | None, str] | None = None) -> list[dict[str, Any]]:
     """Append one entry per item (each holds `record`'s keyword arguments), in order, chained to the last.
 
-    The lock is taken and the last hash read once, and the entries are flushed together (bulk imports).
+    The lock is taken and the last entry read once, and the entries go in as one bulk INSERT (imports
+    write tens of thousands). The chain is checked back afterwards: if the database numbered the rows in
+    another order, the transaction is refused rather than leaving a broken chain.
     """
+    if not items:
+        return []
     session = db.session
     session.flush()  # the change itself goes first, so this transaction already holds the write lock
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
-    last = session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar() or GENESIS
+    last_id, last = session.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first() or (0, GENESIS)
     actor_id, actor_label = actor or current_actor()
-    entries = []
+    rows = []
     for item in items:
         entity_id = item.get("entity_id")
-        entry = AuditEntry(
-            at=utcnow(), actor_id=actor_id, actor=actor_label, action=item["action"],
-            entity_type=item["entity_type"], entity_id=None if entity_id is None else str(entity_id),
-            member_pk=item.get("member_pk"), before=_dump(item.get("before")), after=_dump(item.get("after")),
-            prev_hash=last)
-        entry.hash = last = entry_hash(entry)
-        entries.append(entry)
-    session.add_all(entries)
-    session.flush()
-    return entries
+        row = {"at": utcnow(), "actor_id": actor_id, "actor": actor_label, "action": item["action"],
+               "entity_type": item["entity_type"], "entity_id": None if entity_id is None else str(entity_id),
+               "member_pk": item.get("member_pk"), "before": _dump(item.get("before")),
+               "after": _dump(item.get("after")), "prev_hash": last}
+        row["hash"] = last = entry_hash(SimpleNamespace(**row))
+        rows.append(row)
+    session.execute(insert(AuditEntry.__table__), rows)
+    if len(rows) > 1:
+        stored = session.execute(select(AuditEntry.hash).where(AuditEntry.id > last_id)
+                                 .order_by(AuditEntry.id)).scalars().all()
+        if stored != [row["hash"] for row in rows]:
+            raise RuntimeError("audit entries were numbered out of order; nothing was saved")
+    return rows
 
 
 def record_change(action: str, obj: Any, before: dict | None, member_pk: int | None = None) -> AuditEntry | None:
