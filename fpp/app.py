@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "fpp.trackerweb.views",
     "fpp.reminders.views",
     "fpp.annual.views",
+    "fpp.reports.views",
     # features add their blueprint module here
 )
 

@@ -37,12 +37,12 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def build_content(year: int) -> dict[str, Any]:
+def build_content(year: int, rows: list[YearRow] | None = None) -> dict[str, Any]:
     """Everything the chair declares for the year, as JSON-ready data in a fixed order: the organisation,
     the statement, each member who served with their outcome and each check's status at their year end,
     the counts by outcome, new appointments and leavers with their references."""
     from fpp.app import settings
-    rows = year_rows(year, settings().rules)
+    rows = year_rows(year, settings().rules) if rows is None else rows
     start, end = financial_year_bounds(year)
     members = [_member_content(row) for row in rows]
     counts = {outcome: sum(1 for m in members if m["outcome"] == outcome) for outcome in OUTCOMES}
@@ -91,10 +91,11 @@ def latest_declaration(year: int) -> Declaration | None:
                               .order_by(Declaration.version.desc()).limit(1)).scalar()
 
 
-def declaration_state(year: int) -> DeclarationState:
+def declaration_state(year: int, rows: list[YearRow] | None = None) -> DeclarationState:
     """The year's declaration now: the latest signed version (None if unsigned), whether the records
-    changed since it was signed (`is_stale`), one sentence per change, and the content as of now."""
-    content = build_content(year)
+    changed since it was signed (`is_stale`), one sentence per change, and the content as of now.
+    `rows` are the year's rows when the caller already has them (see `year_rows`)."""
+    content = build_content(year, rows)
     latest = latest_declaration(year)
     if latest is None or latest.content_hash == content_hash(content):
         return DeclarationState(latest, False, [], content)

@@ -28,3 +28,70 @@ def tracker(as_of: str, output: str) -> None:
     except OSError as error:
         raise UserError(f"{output}: cannot be written ({error.strerror or error})") from None
     click.echo(f"Wrote the tracker of {len(data.members)} members as of {day:%d/%m/%Y} to {output}.")
+
+
+def _year(value: int) -> int:
+    if not 2000 <= value <= 2100:
+        raise click.BadParameter(f"{value} is not a year like 2025 (for 2025/26)", param_hint="--year")
+    return value
+
+
+def _writable(output: str, write) -> None:
+    try:
+        write(output)
+    except OSError as error:
+        raise UserError(f"{output}: cannot be written ({error.strerror or error})") from None
+
+
+@export.command("declaration")
+@click.option("--year", required=True, type=int, help="The NHS year by its first calendar year (2025 = 2025/26).")
+@click.option("--output", required=True, type=click.Path(dir_okay=False), help="The .xlsx file to write.")
+@with_app
+def declaration(year: int, output: str) -> None:
+    """The annual board-level declaration workbook for the year starting 1 April YEAR."""
+    from fpp.extensions import db
+    from fpp.reports.operations import record_export, write_declaration
+    _writable(output, lambda path: write_declaration(_year(year), path))
+    record_export("declaration", year, output=output)
+    db.session.commit()
+    click.echo(f"Wrote the declaration workbook for {year}/{(year + 1) % 100:02d} to {output}.")
+
+
+@export.command("pack")
+@click.option("--year", required=True, type=int, help="The NHS year by its first calendar year (2025 = 2025/26).")
+@click.option("--output", required=True, type=click.Path(dir_okay=False), help="The .zip file to write.")
+@with_app
+def pack(year: int, output: str) -> None:
+    """The auditor's evidence pack: workbook, evidence files, manifest, audit trail, README."""
+    from pathlib import Path
+
+    from exports import PackError
+    from fpp.extensions import db
+    from fpp.reports.operations import record_export, write_pack
+    counted = {}
+    try:
+        _writable(output, lambda path: counted.setdefault("files", write_pack(_year(year), path)))
+    except PackError as error:
+        Path(output).unlink(missing_ok=True)
+        raise UserError(f"{output}: not written: {error}") from None
+    record_export("pack", year, output=output, files=counted["files"])
+    db.session.commit()
+    click.echo(f"Wrote the evidence pack for {year}/{(year + 1) % 100:02d} ({counted['files']} evidence files) "
+               f"to {output}.")
+
+
+@export.command("verify-pack")
+@click.argument("path", type=click.Path(dir_okay=False))
+def verify_pack(path: str) -> None:
+    """Re-hash every file of an evidence pack against its manifest; exit 1 naming each mismatch."""
+    from exports import PackError
+    from exports import verify_pack as verify
+    try:
+        result = verify(path)
+    except PackError as error:
+        raise UserError(str(error)) from None
+    if not result.ok:
+        for line in result.lines():
+            click.echo(line, err=True)
+        raise UserError(f"{path}: {len(result.problems)} file(s) do not match the manifest.")
+    click.echo(f"{path}: all {result.checked} files match the manifest.")
