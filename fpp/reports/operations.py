@@ -70,9 +70,13 @@ def start_pack(year: int, user_id: int, actor: str) -> str:
     job = secrets.token_hex(12)
     folder = packs_dir()
     _write_state(folder, job, {"year": year, "user_id": user_id, "state": "running", "done": 0, "total": 0})
-    app = current_app._get_current_object()
-    threading.Thread(target=_build_pack, args=(app, folder, job, year, user_id, actor), daemon=True).start()
+    spawn(_build_pack, current_app._get_current_object(), folder, job, year, user_id, actor)
     return job
+
+
+def spawn(target, *args) -> None:
+    """Run `target(*args)` in a background thread (tests replace this to run it inline)."""
+    threading.Thread(target=target, args=args, daemon=True).start()
 
 
 def _build_pack(app: Flask, folder: Path, job: str, year: int, user_id: int, actor: str) -> None:
