@@ -13,7 +13,6 @@ import argparse
 import os
 import platform
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time

@@ -60,3 +60,18 @@ class BaseForm(FlaskForm):
             self.form_errors.append(error.message)
         else:
             field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+
+
+def commit_or_fail(form: BaseForm, action):
+    """Run `action` (an operation); commit once and return its result, or on a DomainError roll back,
+    put the message on the form and return None. Operations used here return something on success."""
+    from fpp.errors import DomainError
+    from fpp.extensions import db
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        form.fail(error)
+        return None
+    db.session.commit()
+    return result

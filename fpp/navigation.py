@@ -1,7 +1,6 @@
 """Header navigation that features add to without editing the base template."""
 from __future__ import annotations
 
-from typing import Callable
 
 from flask import request
 

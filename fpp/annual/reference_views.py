@@ -9,7 +9,8 @@ from checks.annual import decider_refusal, year_of
 from fpp.access import require_member_view, roles_required
 from fpp.annual import forms, queries, references
 from fpp.annual.models import LeaverReference
-from fpp.annual.views import _commit_or_fail, bp
+from fpp.annual.views import bp
+from fpp.forms import commit_or_fail
 from fpp.app import settings
 from fpp.extensions import db
 from fpp.register.queries import get_member
@@ -45,7 +46,7 @@ def new_leaver_reference(member_pk: int):
     if not form.is_submitted():
         form.organisation.data = settings()["organisation_name"]
     if form.validate_on_submit():
-        saved = _commit_or_fail(form, lambda: references.complete_leaver_reference(
+        saved = commit_or_fail(form, lambda: references.complete_leaver_reference(
             member, current_user.id, **form.reference_fields()))
         if saved is not None:
             flash("Leaver reference completed. Print it from this page to send it.", "success")
@@ -60,7 +61,7 @@ def new_received_reference(member_pk: int):
     member = _member_or_404(member_pk)
     form = forms.ReferenceForm()
     if form.validate_on_submit():
-        saved = _commit_or_fail(form, lambda: references.record_received_reference(
+        saved = commit_or_fail(form, lambda: references.record_received_reference(
             member, current_user.id, **form.reference_fields()))
         if saved is not None:
             flash("Reference received recorded, with the references check.", "success")
@@ -91,7 +92,7 @@ def record_sent(reference_id: int):
     member = _member_or_404(reference.member_pk)
     form = forms.SentForm(obj=reference)
     if form.validate_on_submit():
-        if _commit_or_fail(form, lambda: references.record_sent(reference, form.sent_to.data, form.sent_on.data)):
+        if commit_or_fail(form, lambda: references.record_sent(reference, form.sent_to.data, form.sent_on.data)):
             flash(f"Recorded: sent to {reference.sent_to} on {reference.sent_on:%d/%m/%Y}.", "success")
             return redirect(url_for("annual.show_reference", reference_id=reference.id))
     return render_template("annual/sent_form.html", form=form, reference=reference, member=member)

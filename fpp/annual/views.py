@@ -13,6 +13,7 @@ from fpp.annual.models import OUTCOME_LABELS, Attestation
 from fpp.app import settings
 from fpp.errors import DomainError
 from fpp.extensions import db
+from fpp.forms import commit_or_fail
 from fpp.navigation import add_nav_item
 from fpp.register.models import CheckRecord
 from fpp.register.queries import get_member
@@ -27,18 +28,6 @@ MEMBER_ROLES = ("chair", "sid", "member")
 @bp.app_context_processor
 def inject():
     return {"OUTCOME_LABELS": OUTCOME_LABELS, "year_label": year_label}
-
-
-def _commit_or_fail(form, action):
-    """Run `action`; commit once on success, roll back and put the error on the form otherwise."""
-    try:
-        result = action()
-    except DomainError as error:
-        db.session.rollback()
-        form.fail(error)
-        return None
-    db.session.commit()
-    return result
 
 
 def _valid_year(year: int) -> int:
@@ -72,7 +61,7 @@ def new_attestation():
     existing = queries.find_attestation(member.id, year)
     form = forms.AttestationForm()
     if form.validate_on_submit():
-        attestation = _commit_or_fail(form, lambda: operations.submit_attestation(
+        attestation = commit_or_fail(form, lambda: operations.submit_attestation(
             member, current_user, form.password.data, form.answers(), form.ratings()))
         if attestation is not None:
             flash(f"Your {year_label(year)} attestation was submitted.", "success")
@@ -149,7 +138,7 @@ def record_outcome(year: int, member_pk: int):
     refusal = decider_refusal(current_user.role, current_user.member_pk, member.id,
                               queries.is_chair_member(member))
     if form.validate_on_submit():
-        saved = _commit_or_fail(form, lambda: operations.record_outcome(
+        saved = commit_or_fail(form, lambda: operations.record_outcome(
             member, year, current_user, settings().rules, form.outcome.data, form.mitigation_note.data,
             form.action_taken.data, form.regulator_flag()))
         if saved is not None:
@@ -171,7 +160,7 @@ def decide_record(record_id: int):
     refusal = decider_refusal(current_user.role, current_user.member_pk, member.id,
                               queries.is_chair_member(member), "decision")
     if form.validate_on_submit():
-        if _commit_or_fail(form, lambda: operations.decide_on_record(record, current_user, form.decision_note.data)):
+        if commit_or_fail(form, lambda: operations.decide_on_record(record, current_user, form.decision_note.data)):
             flash(f"Decision recorded: the issue is accepted from {record.decision_on:%d/%m/%Y}.", "success")
             return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
     return render_template("annual/decision_form.html", form=form, record=record, member=member, refusal=refusal)
@@ -191,7 +180,7 @@ def sign_declaration(year: int):
     _valid_year(year)
     form = forms.SignForm()
     if form.validate_on_submit():
-        signed = _commit_or_fail(form, lambda: operations.sign_declaration(year, current_user, form.password.data))
+        signed = commit_or_fail(form, lambda: operations.sign_declaration(year, current_user, form.password.data))
         if signed is not None:
             flash(f"Declaration for {year_label(year)} signed (version {signed.version}).", "success")
             return redirect(url_for("annual.show_declaration", year=year))

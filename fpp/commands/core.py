@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from fpp.cli import UserError, iso_date, print_json, with_app
+from fpp.cli import UserError, iso_date, with_app
 
 
 def register(cli: click.Group) -> None:

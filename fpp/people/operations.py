@@ -92,7 +92,7 @@ def update_member(member: Member, **fields: Any) -> bool:
     return audit.record_change("member.update", member, before, member_pk=member.id) is not None
 
 
-def end_appointment(member: Member, end_on: date) -> None:
+def end_appointment(member: Member, end_on: date) -> Member:
     """Record the member's last day in post; from the next day the leaver reference is due."""
     if member.end_on is not None:
         raise DomainError(f"This appointment already ended on {member.end_on:%d/%m/%Y}", "end_on")
@@ -100,6 +100,7 @@ def end_appointment(member: Member, end_on: date) -> None:
     member.end_on = end_on
     _validate(member)
     audit.record_change("member.end_appointment", member, before, member_pk=member.id)
+    return member
 
 
 def record_privacy_notice(member: Member, given_on: date | None, objection: str | None) -> bool:

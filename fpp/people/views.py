@@ -8,8 +8,8 @@ from checks import CATALOGUE
 from fpp.access import require_member_view, roles_required
 from fpp.app import settings
 from fpp.audit import operations as audit
-from fpp.errors import DomainError
 from fpp.extensions import db
+from fpp.forms import commit_or_fail
 from fpp.people import operations
 from fpp.people.forms import EndAppointmentForm, MemberForm, PrivacyNoticeForm
 from fpp.register import queries
@@ -35,17 +35,10 @@ def show_member(member_pk: int):
 
 
 def _save_member_form(form: MemberForm, member=None):
-    try:
-        if member is None:
-            member = operations.create_member(**form.member_fields())
-        else:
-            operations.update_member(member, **form.member_fields())
-    except DomainError as error:
-        db.session.rollback()
-        form.fail(error)
-        return None
-    db.session.commit()
-    return member
+    """Create or update the member from the form; None (with the error on the form) when refused."""
+    if member is None:
+        return commit_or_fail(form, lambda: operations.create_member(**form.member_fields()))
+    return commit_or_fail(form, lambda: operations.update_member(member, **form.member_fields()) or True)
 
 
 @bp.route("/members/new", methods=["GET", "POST"])
@@ -80,16 +73,9 @@ def edit_member(member_pk: int):
 def end_appointment(member_pk: int):
     member = require_member_view(queries.get_member(member_pk))
     form = EndAppointmentForm()
-    if form.validate_on_submit():
-        try:
-            operations.end_appointment(member, form.end_on.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.fail(error)
-        else:
-            db.session.commit()
-            flash(f"Appointment ended on {member.end_on:%d/%m/%Y}. The leaver reference is now due.", "success")
-            return redirect(url_for("people.show_member", member_pk=member.id))
+    if form.validate_on_submit() and commit_or_fail(form, lambda: operations.end_appointment(member, form.end_on.data)):
+        flash(f"Appointment ended on {member.end_on:%d/%m/%Y}. The leaver reference is now due.", "success")
+        return redirect(url_for("people.show_member", member_pk=member.id))
     return render_template("people/end_appointment.html", form=form, member=member)
 
 

@@ -134,7 +134,7 @@ def correct_record(record: CheckRecord, reason: str, **fields: Any) -> bool:
     return True
 
 
-def delete_record(record: CheckRecord, reason: str, deleted_by_id: int | None) -> None:
+def delete_record(record: CheckRecord, reason: str, deleted_by_id: int | None) -> CheckRecord:
     """Withdraw a record entered in error; the row stays, marked deleted, with who, when and why."""
     if not (reason or "").strip():
         raise DomainError("Say why the record is being deleted", "reason")
@@ -146,6 +146,7 @@ def delete_record(record: CheckRecord, reason: str, deleted_by_id: int | None) -
     audit.record("check.delete", "check_records", record.id, before=before,
                  after={"deleted_at": audit.jsonable(record.deleted_at), "reason": record.deletion_reason},
                  member_pk=record.member_pk)
+    return record
 
 
 def find_same_record(member_pk: int, code: str, completed_on: date, outcome: str) -> CheckRecord | None:

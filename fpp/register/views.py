@@ -12,6 +12,7 @@ from fpp.access import READ_ALL, require_member_view, roles_required
 from fpp.app import settings
 from fpp.errors import DomainError
 from fpp.extensions import db
+from fpp.forms import commit_or_fail
 from fpp.register import operations, queries
 from fpp.register.forms import CorrectRecordForm, DeleteRecordForm, EvidenceForm, NewRecordForm
 from fpp.register.models import CheckRecord, Evidence
@@ -69,20 +70,18 @@ def _record_or_404(record_id: int) -> CheckRecord:
 def new_record(member_pk: int):
     member = require_member_view(queries.get_member(member_pk))
     form = NewRecordForm(code=request.args.get("code", ""))
-    if form.validate_on_submit():
-        try:
-            record = operations.record_check(member, current_user.id, code=form.code.data, **form.record_fields())
-            upload = form.evidence.data
-            if upload and upload.filename:
-                operations.add_evidence(record, upload.filename, upload.stream, current_user.id)
-        except DomainError as error:
-            db.session.rollback()
-            form.fail(error)
-        else:
-            db.session.commit()
-            flash(f"{operations.check_label(record.code)} recorded for {member.name}.", "success")
-            return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
+    if form.validate_on_submit() and (record := commit_or_fail(form, lambda: _record_with_evidence(member, form))):
+        flash(f"{operations.check_label(record.code)} recorded for {member.name}.", "success")
+        return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
     return render_template("register/record_form.html", form=form, member=member, record=None)
+
+
+def _record_with_evidence(member, form: NewRecordForm):
+    record = operations.record_check(member, current_user.id, code=form.code.data, **form.record_fields())
+    upload = form.evidence.data
+    if upload and upload.filename:
+        operations.add_evidence(record, upload.filename, upload.stream, current_user.id)
+    return record
 
 
 @bp.route("/records/<int:record_id>/correct", methods=["GET", "POST"])
@@ -91,16 +90,10 @@ def correct_record(record_id: int):
     record = _record_or_404(record_id)
     member = queries.get_member(record.member_pk)
     form = CorrectRecordForm(obj=record)
-    if form.validate_on_submit():
-        try:
-            changed = operations.correct_record(record, form.reason.data, **form.record_fields())
-        except DomainError as error:
-            db.session.rollback()
-            form.fail(error)
-        else:
-            db.session.commit()
-            flash("Record corrected." if changed else "Nothing was changed.", "success" if changed else "info")
-            return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
+    if form.validate_on_submit() and (changed := commit_or_fail(
+            form, lambda: operations.correct_record(record, form.reason.data, **form.record_fields()))) is not None:
+        flash("Record corrected." if changed else "Nothing was changed.", "success" if changed else "info")
+        return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
     return render_template("register/record_form.html", form=form, member=member, record=record)
 
 
@@ -110,16 +103,10 @@ def delete_record(record_id: int):
     record = _record_or_404(record_id)
     member = queries.get_member(record.member_pk)
     form = DeleteRecordForm()
-    if form.validate_on_submit():
-        try:
-            operations.delete_record(record, form.reason.data, current_user.id)
-        except DomainError as error:
-            db.session.rollback()
-            form.fail(error)
-        else:
-            db.session.commit()
-            flash("Record deleted. It stays in the history, marked deleted.", "success")
-            return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
+    if form.validate_on_submit() and commit_or_fail(
+            form, lambda: operations.delete_record(record, form.reason.data, current_user.id)):
+        flash("Record deleted. It stays in the history, marked deleted.", "success")
+        return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
     return render_template("register/delete_record.html", form=form, member=member, record=record)
 
 
@@ -129,20 +116,16 @@ def add_evidence(record_id: int):
     record = _record_or_404(record_id)
     member = queries.get_member(record.member_pk)
     form = EvidenceForm()
-    if form.validate_on_submit():
-        upload = form.evidence.data
-        try:
-            if not upload or not upload.filename:
-                raise DomainError("Choose a file to upload", "evidence")
-            operations.add_evidence(record, upload.filename, upload.stream, current_user.id)
-        except DomainError as error:
-            db.session.rollback()
-            form.fail(error)
-        else:
-            db.session.commit()
-            flash("Evidence added.", "success")
-            return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
+    if form.validate_on_submit() and commit_or_fail(form, lambda: _evidence(record, form.evidence.data)):
+        flash("Evidence added.", "success")
+        return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
     return render_template("register/evidence_form.html", form=form, member=member, record=record)
+
+
+def _evidence(record: CheckRecord, upload):
+    if not upload or not upload.filename:
+        raise DomainError("Choose a file to upload", "evidence")
+    return operations.add_evidence(record, upload.filename, upload.stream, current_user.id)
 
 
 @bp.route("/evidence/<int:evidence_id>")

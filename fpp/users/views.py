@@ -9,9 +9,8 @@ from wtforms.validators import InputRequired
 from fpp.access import roles_required
 from fpp.auth import operations
 from fpp.auth.models import ROLE_LABELS, User
-from fpp.errors import DomainError
 from fpp.extensions import db
-from fpp.forms import BaseForm
+from fpp.forms import BaseForm, commit_or_fail
 from fpp.people.models import Member
 
 bp = Blueprint("users", __name__)
@@ -33,13 +32,9 @@ def list_users():
     form.member.choices = [("", "Not a board member")] + [(str(m.id), f"{m.name} ({m.member_id})") for m in members]
     if form.validate_on_submit():
         member = db.session.get(Member, int(form.member.data)) if form.member.data else None
-        try:
-            user = operations.create_user(form.email.data, form.role.data, form.password.data, member)
-        except DomainError as error:
-            db.session.rollback()
-            form.fail(error)
-        else:
-            db.session.commit()
+        user = commit_or_fail(form, lambda: operations.create_user(form.email.data, form.role.data,
+                                                                   form.password.data, member))
+        if user is not None:
             flash(f"Account created for {user.email}. Give them the initial password in person.", "success")
             return redirect(url_for("users.list_users"))
     users = db.session.execute(select(User).order_by(User.email)).scalars().all()

@@ -1,6 +1,6 @@
 """The signed declaration: refused until ready, hash-bound, stale with the changes listed, re-signable."""
 import json
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
