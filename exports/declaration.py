@@ -53,7 +53,7 @@ def build_declaration_workbook(data: DeclarationData, output: str | BinaryIO) ->
 
     Promises: the six sheets of SHEET_NAMES in that order; the Declaration sheet as label/value
     pairs; every other sheet with a frozen header row, set column widths, an Excel table with its
-    auto filter (a placeholder row when there is nothing to list); dates as real dates formatted
+    auto filter (a row saying so when there is nothing to list); dates as real dates formatted
     dd/mm/yyyy and datetimes as dd/mm/yyyy hh:mm; no text ever stored as a formula (all text goes
     through ``safe_text``). Row iterables are read once and streamed, so memory stays flat.
     """

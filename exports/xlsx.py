@@ -107,7 +107,7 @@ class TableSheet:
     """A write-only data sheet: frozen header, column widths, rows streamed, an Excel table at the end.
 
     The table's own auto filter is the sheet's filter: a sheet-level filter overlapping a table makes
-    Excel "repair" the file. A sheet with no rows gets one placeholder row, because a table must have
+    Excel "repair" the file. A sheet with no rows gets one row saying there is nothing to list, because a table must have
     at least one data row to open cleanly in Excel and LibreOffice.
     """
 
@@ -132,7 +132,7 @@ class TableSheet:
             self.append(values)
 
     def close(self, empty_text: str = "None") -> None:
-        """Finish the sheet: a placeholder row if it is empty, then the table over all rows."""
+        """Finish the sheet: a "nothing to list" row if it is empty, then the table over all rows."""
         if self.rows == 0:
             self.ws.append([safe_text(empty_text)])
             self.rows = 1

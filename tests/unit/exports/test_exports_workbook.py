@@ -95,7 +95,7 @@ def test_leavers_exceptions_and_audit_rows(create_data):
     assert audit[6].value == '{"outcome": "issue"}' and audit[8].value == "01" * 32
 
 
-def test_empty_leavers_sheet_is_a_valid_table_with_a_placeholder_row(create_data):
+def test_empty_leavers_sheet_is_a_valid_table_with_a_nothing_to_list_row(create_data):
     ws = build(create_data(leavers=(), exceptions=iter(()), audit=[]))["Leavers"]
     assert header(ws)[0] == "Member ID"
     assert ws["A2"].value == "No board members left in 2025/26"
