@@ -33,6 +33,7 @@ def create_app(config_path: str | None = None, overrides: dict | None = None, te
     configure_extensions(app)
     configure_blueprints(app)
     configure_errors(app)
+    configure_write_intent(app)
     configure_security_headers(app)
     return app
 
@@ -111,8 +112,21 @@ def configure_errors(app: Flask) -> None:
                                                    "Check the address, or go back to the register."))
     app.register_error_handler(413, lambda e: page(413, "The file is too large",
                                                    f"Files can be at most {app.config['MAX_UPLOAD_BYTES'] // 1048576} MB."))
+    app.register_error_handler(500, lambda e: page(500, "Sorry, something went wrong",
+                                                   "Nothing was saved. Try again; if it happens again, tell the "
+                                                   "company secretary what you were doing and when."))
     app.register_error_handler(CSRFError, lambda e: page(400, "The form had expired",
                                                          "Nothing was saved. Go back, reload the page and try again."))
+
+
+def configure_write_intent(app: Flask) -> None:
+    from flask import request
+
+    from fpp.extensions import sqlite_write_intent
+
+    @app.before_request
+    def declare_write_intent():
+        sqlite_write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
 
 
 def configure_security_headers(app: Flask) -> None:

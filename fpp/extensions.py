@@ -1,6 +1,8 @@
 """Extensions, created here and bound to an app in the factory."""
 from __future__ import annotations
 
+import contextvars
+
 from flask import Flask
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
@@ -33,9 +35,19 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy, not pysqlite, begin transactions, so SAVEPOINTs and locking behave as documented.
-        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+# Requests that change things begin SQLite transactions IMMEDIATE: they take the write lock at the start,
+# so two of them (a double click) queue on the busy timeout instead of one failing with "database is
+# locked" when both try to upgrade a read lock. Reads keep a plain BEGIN and never wait for a writer.
+sqlite_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("sqlite_write_intent", default=False)
+
+
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

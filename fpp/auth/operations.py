@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from fpp.audit import operations as audit
-from fpp.auth.models import MEMBER_ROLES, ROLES, User
+from fpp.auth.models import MEMBER_ROLES, ROLE_LABELS, ROLES, User
 from fpp.auth.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
 from fpp.errors import DomainError
 from fpp.extensions import db
@@ -32,9 +32,11 @@ def create_user(email: str, role: str, password: str, member: Member | None = No
     if role not in ROLES:
         raise DomainError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}", "role")
     if role in MEMBER_ROLES and member is None:
-        raise DomainError(f"A {role} account must name the board member it belongs to", "member")
+        raise DomainError(f"{ROLE_LABELS[role]} accounts must name the board member they belong to", "member")
     if role not in MEMBER_ROLES and member is not None:
-        raise DomainError(f"A {role} account is not linked to a board member", "member")
+        raise DomainError(f"{ROLE_LABELS[role]} accounts are not linked to a board member", "member")
+    if member is not None and db.session.execute(select(User.id).where(User.member_pk == member.id)).first():
+        raise DomainError(f"{member.name} already has an account", "member")
     if find_user(email):
         raise DomainError(f"There is already an account for {email}", "email")
     _check_password(password)

@@ -44,5 +44,5 @@ class EndAppointmentForm(BaseForm):
 
 
 class PrivacyNoticeForm(BaseForm):
-    privacy_notice_on = DateInputField("Date the privacy notice was given")
+    privacy_notice_on = DateInputField("Date the privacy notice was given", required=True)
     privacy_objection = TextAreaField("Objection raised by the member", validators=[Optional(), Length(max=5000)])

@@ -11,6 +11,7 @@ from fpp.audit import operations as audit
 from fpp.errors import DomainError
 from fpp.extensions import db
 from fpp.people.models import Member
+from fpp.timeutil import today
 
 EDITABLE = ("member_id", "name", "email", "position", "role_title", "is_voting", "is_interim",
             "is_executive", "professional_registration", "start_on", "end_on", "date_of_birth")
@@ -25,6 +26,8 @@ def _validate(member: Member) -> None:
         raise DomainError("Choose a position", "position")
     if member.start_on is None:
         raise DomainError("Enter the start date", "start_on")
+    if member.date_of_birth is not None and member.date_of_birth >= today():
+        raise DomainError("The date of birth must be in the past", "date_of_birth")
     if member.end_on is not None and member.end_on < member.start_on:
         raise DomainError("The end date must be on or after the start date", "end_on")
     clash = db.session.execute(select(Member.id).where(

@@ -16,7 +16,7 @@ class RecordFieldsForm(BaseForm):
     outcome = RadioField("Outcome", choices=OUTCOME_CHOICES, default="clear",
                          validators=[InputRequired("Choose an outcome")])
     reference = StringField("Reference", validators=[Optional(), Length(max=100)])
-    dbs_level = SelectField("DBS level", choices=[("", "Not a DBS check"), *DBS_LEVEL_LABELS.items()],
+    dbs_level = SelectField("DBS level", choices=[("", "Choose the DBS level"), *DBS_LEVEL_LABELS.items()],
                             validators=[Optional()])
     is_update_service = BooleanField("The member subscribes to the DBS Update Service")
     searched_name = StringField("Name searched on", validators=[Optional(), Length(max=200)])

@@ -93,8 +93,8 @@ def record_checks(items: list[tuple[Member, dict[str, Any]]], recorded_by_id: in
         try:
             _validate(SimpleNamespace(**row))  # the rules read attributes; no ORM object needed
             if key in held:
-                raise DomainError(f"This {check_label(row['code']).lower()} is already recorded for "
-                                  f"{row['completed_on']:%d/%m/%Y} with that outcome", "completed_on")
+                raise DomainError(f"{check_label(row['code'])}: a record of {row['completed_on']:%d/%m/%Y} with this "
+                                  "outcome is already in the register", "completed_on")
         except DomainError as error:
             errors.append((index, error))
         held.add(key)

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 
 from checks import MEMBER_STATUSES
+from checks.catalogue import SEARCH_CODES
 from fpp.access import READ_ALL, require_member_view, roles_required
 from fpp.app import settings
 from fpp.errors import DomainError
@@ -69,7 +70,10 @@ def _record_or_404(record_id: int) -> CheckRecord:
 @roles_required("secretary")
 def new_record(member_pk: int):
     member = require_member_view(queries.get_member(member_pk))
-    form = NewRecordForm(code=request.args.get("code", ""))
+    code = request.args.get("code", "")
+    # A register search records the name and date of birth searched on: start from the member's own.
+    searched = {"searched_name": member.name, "searched_dob": member.date_of_birth} if code in SEARCH_CODES else {}
+    form = NewRecordForm(code=code, **searched)
     if form.validate_on_submit() and (record := commit_or_fail(form, lambda: _record_with_evidence(member, form))):
         flash(f"{operations.check_label(record.code)} recorded for {member.name}.", "success")
         return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))

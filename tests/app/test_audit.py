@@ -55,6 +55,6 @@ def test_audit_page_filters(client, login, create_member):
     login("auditor")
     create_member(name="Someone")
     page = client.get("/audit?action=member.create").data.decode()
-    assert "member.create" in page and "1 entries" in page
+    assert "member.create" in page and "1 entry" in page
     bad = client.get("/audit?since=yesterday").data.decode()
     assert "is not a date" in bad

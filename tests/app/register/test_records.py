@@ -49,7 +49,7 @@ def test_a_second_click_does_not_record_twice(client, login, member):
     login("secretary")
     assert client.post(f"/members/{member.id}/checks/new", data=form()).status_code == 302
     again = client.post(f"/members/{member.id}/checks/new", data=form())
-    assert "already recorded for 01/03/2025" in again.data.decode()
+    assert "a record of 01/03/2025 with this outcome is already in the register" in again.data.decode()
     assert record_count() == 1
 
 
