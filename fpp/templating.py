@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask import Flask, request, url_for
 from flask_login import current_user
 
-from checks import CATALOGUE
+from checks import CATALOGUE, get_check
 from checks.people import POSITION_LABELS
 from fpp.navigation import extra_nav_items
 
@@ -50,6 +50,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["status_label"] = lambda s: STATUS_LABELS.get(s, s)
     app.jinja_env.filters["outcome_label"] = lambda s: OUTCOME_LABELS.get(s, s)
+    app.jinja_env.filters["check_label"] = lambda code: get_check(code).label
     app.jinja_env.filters["position_label"] = lambda s: POSITION_LABELS.get(s, s)
     app.jinja_env.globals.update(
         status_tag=status_tag, STATUS_LABELS=STATUS_LABELS, CATALOGUE=CATALOGUE, url_with=url_with,

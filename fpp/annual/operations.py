@@ -33,7 +33,8 @@ def request_attestations(year: int, requested_by_id: int | None) -> list[Member]
                           f"{year_label(year_of(today()))}", "year")
     asked = []
     for member in queries.members_in_year(year):
-        if member.facts.has_left(today()) or queries.find_request(member.id, year) is not None:
+        if not member.facts.has_started(today()) or member.facts.has_left(today()) \
+                or queries.find_request(member.id, year) is not None:
             continue
         request = AttestationRequest(member_pk=member.id, year=year, requested_by_id=requested_by_id)
         db.session.add(request)

@@ -120,7 +120,8 @@ def request_attestations(year: int):
         else:
             db.session.commit()
             if asked:
-                flash(f"Attestation requested from {len(asked)} member(s).", "success")
+                flash(f"Attestation requested from {len(asked)} member(s). The reminder scheduler emails the "
+                      "request to each serving member who has not attested since 1 April.", "success")
             else:
                 flash("Every serving member had already been asked: no new requests.", "info")
     return redirect(url_for("annual.show_year", year=year))

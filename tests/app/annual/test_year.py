@@ -37,7 +37,7 @@ def test_the_year_view_shows_submissions_disclosures_and_readiness(client, board
     page = client.get("/years/2025").get_data(as_text=True)
     assert "Submitted 10/03/2026" in page and "Disclosure made" in page
     xavier = page.split('id="member-X01"')[1].split("</tr>")[0]
-    assert "Not ready" in xavier and "identity (missing)" in xavier
+    assert "Not ready" in xavier and "Identity and right to work (missing)" in xavier
     assert "Record outcome" not in page  # the secretary never decides
     assert client.get("/years").status_code == 302
 
