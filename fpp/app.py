@@ -128,6 +128,11 @@ def configure_write_intent(app: Flask) -> None:
     def declare_write_intent():
         sqlite_write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
 
+    @app.teardown_request
+    def end_write_intent(_exc):
+        # The thread serves other work next (the next request, a test): the intent ends with this request.
+        sqlite_write_intent.set(False)
+
 
 def configure_security_headers(app: Flask) -> None:
     @app.after_request
