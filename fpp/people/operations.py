@@ -107,7 +107,9 @@ def end_appointment(member: Member, end_on: date) -> Member:
 
 
 def record_privacy_notice(member: Member, given_on: date | None, objection: str | None) -> bool:
-    """Record when the privacy notice was given and any objection the member raised."""
+    """Record when the privacy notice was given and any objection the member raised; True if anything changed."""
+    if given_on is not None and given_on > today():
+        raise DomainError("The date the privacy notice was given cannot be in the future", "privacy_notice_on")
     before = audit.snapshot(member)
     member.privacy_notice_on = given_on
     member.privacy_objection = (objection or "").strip() or None

@@ -84,12 +84,8 @@ def end_appointment(member_pk: int):
 def privacy_notice(member_pk: int):
     member = require_member_view(queries.get_member(member_pk))
     form = PrivacyNoticeForm(obj=member)
-    if form.validate_on_submit():
-        if form.privacy_notice_on.data and form.privacy_notice_on.data > today():
-            form.privacy_notice_on.errors = ["The date cannot be in the future"]
-        else:
-            operations.record_privacy_notice(member, form.privacy_notice_on.data, form.privacy_objection.data)
-            db.session.commit()
-            flash("Privacy notice recorded.", "success")
-            return redirect(url_for("people.show_member", member_pk=member.id))
+    if form.validate_on_submit() and commit_or_fail(form, lambda: operations.record_privacy_notice(
+            member, form.privacy_notice_on.data, form.privacy_objection.data)) is not None:
+        flash("Privacy notice recorded.", "success")
+        return redirect(url_for("people.show_member", member_pk=member.id))
     return render_template("people/privacy_notice.html", form=form, member=member)

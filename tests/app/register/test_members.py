@@ -67,3 +67,12 @@ def test_a_dbs_record_offers_no_upload_slot(client, login, create_member):
     assert 'type="file"' not in dbs and "Never upload or copy the certificate" in dbs
     other = client.get(f"/members/{member.id}/checks/new?code=identity").data.decode()
     assert 'type="file"' in other and "DBS level" not in other
+
+
+def test_the_privacy_notice_cannot_be_dated_in_the_future(client, login, create_member):
+    login("secretary")
+    member = create_member()
+    page = client.post(f"/members/{member.id}/privacy", data={
+        "privacy_notice_on[day]": "1", "privacy_notice_on[month]": "1", "privacy_notice_on[year]": "2099"}).data.decode()
+    assert "cannot be in the future" in page
+    assert db.session.get(Member, member.id).privacy_notice_on is None
