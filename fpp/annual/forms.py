@@ -25,18 +25,19 @@ class _AttestationBase(BaseForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
+        numbers = {item.key: number for number, item in enumerate(ATTESTATION_ITEMS, start=1)}
         for key, message in assess_answers(self.answers()).problems:
-            if message != "Answer yes or no":
-                self[f"disclosure_{key}"].errors = [message]
+            if message != "Answer yes or no":  # unanswered items already carry their own message
+                self[f"disclosure_{key}"].errors = [f"Statement {numbers[key]}: {message[0].lower()}{message[1:]}"]
                 ok = False
         return ok
 
 
 def _attestation_fields() -> dict:
     fields: dict = {}
-    for item in ATTESTATION_ITEMS:
+    for number, item in enumerate(ATTESTATION_ITEMS, start=1):
         fields[f"answer_{item.key}"] = RadioField(item.text, choices=YES_NO,
-                                                  validators=[InputRequired("Answer yes or no")])
+                                                  validators=[InputRequired(f"Statement {number}: answer yes or no")])
         fields[f"disclosure_{item.key}"] = TextAreaField("Details of what you are disclosing",
                                                          validators=[Optional(), Length(max=5000)])
     for key, text in LCF_DOMAINS:

@@ -78,10 +78,10 @@ def test_the_chair_attests_too(client, board, sign_in):
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"answer_good_character": ""}, "Answer yes or no"),
+    ({"answer_good_character": ""}, "Statement 1: answer yes or no"),
     ({"answer_good_character": "maybe"}, "Not a valid choice"),
-    ({"answer_convictions": "yes"}, "Give the details of what you are disclosing"),
-    ({"answer_health": "no", "disclosure_health": "   "}, "Give the details of what you are disclosing"),
+    ({"answer_convictions": "yes"}, "Statement 11: give the details of what you are disclosing"),
+    ({"answer_health": "no", "disclosure_health": "   "}, "Statement 3: give the details of what you are disclosing"),
     ({"rating_culture": ""}, "Rate yourself against this domain"),
     ({"rating_culture": "excellent"}, "Not a valid choice"),
     ({"password": ""}, "Enter your password"),
