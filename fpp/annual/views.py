@@ -185,7 +185,9 @@ def sign_declaration(year: int):
         if signed is not None:
             flash(f"Declaration for {year_label(year)} signed (version {signed.version}).", "success")
             return redirect(url_for("annual.show_declaration", year=year))
-    return render_template("annual/sign.html", form=form, year=year, state=declaration_state(year))
+    year_end = financial_year_bounds(year)[1]
+    return render_template("annual/sign.html", form=form, year=year, state=declaration_state(year),
+                           year_end=year_end, can_sign_yet=today() > year_end)
 
 
 from fpp.annual import reference_views  # noqa: E402,F401  (its routes join this blueprint)
