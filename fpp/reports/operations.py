@@ -17,16 +17,11 @@ from exports import build_declaration_workbook, build_evidence_pack, build_summa
 from exports.data import EvidenceFile
 from fpp.audit import operations as audit
 from fpp.extensions import db
+from fpp.annual.queries import year_rows
+from fpp.app import settings
 from fpp.reports.queries import audit_rows, declaration_data, evidence_files
 
 KINDS = {"declaration": "declaration workbook", "summary": "board summary", "pack": "evidence pack"}
-
-
-def workbook_bytes(year: int) -> bytes:
-    """The annual declaration workbook for the year, as .xlsx bytes."""
-    buffer = io.BytesIO()
-    build_declaration_workbook(declaration_data(year), buffer)
-    return buffer.getvalue()
 
 
 def write_declaration(year: int, output) -> None:
@@ -40,10 +35,14 @@ def write_summary(year: int, output) -> None:
 def write_pack(year: int, output, on_file=None) -> int:
     """The evidence pack: the workbook, the evidence, manifest.csv, audit.jsonl and README.txt.
     `on_file(done, total)` is told after each evidence file. Returns the number of evidence files."""
-    files = evidence_files(year)
+    rows = year_rows(year, settings().rules)  # read the year once for the workbook and the evidence
+    data = declaration_data(year, rows)
+    files = evidence_files(year, rows)
     if on_file is not None:
         files = [_counting(f, index, len(files), on_file) for index, f in enumerate(files, start=1)]
-    build_evidence_pack(declaration_data(year), workbook_bytes(year), files, audit_rows(year), output)
+    workbook = io.BytesIO()
+    build_declaration_workbook(data, workbook)  # consumes data's row generators; the pack reads its scalars
+    build_evidence_pack(data, workbook.getvalue(), files, audit_rows(year), output)
     return len(files)
 
 

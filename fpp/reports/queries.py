@@ -35,10 +35,11 @@ CHECK_COLUMNS = tuple((c.code, c.label) for c in CATALOGUE)
 LABELS = dict(CHECK_COLUMNS)
 
 
-def declaration_data(year: int) -> DeclarationData:
-    """Everything the declaration workbook, the summary and the pack show for the year starting 1 April."""
+def declaration_data(year: int, rows: list[YearRow] | None = None) -> DeclarationData:
+    """Everything the declaration workbook, the summary and the pack show for the year starting 1 April.
+    `rows` are the year's rows (`year_rows`) when the caller already has them."""
     start, end = financial_year_bounds(year)
-    rows = year_rows(year, settings().rules)
+    rows = year_rows(year, settings().rules) if rows is None else rows
     state = declaration_state(year, rows)
     members = {row.member.id: row.member for row in rows}
     return DeclarationData(
@@ -191,9 +192,10 @@ def audit_rows(year: int) -> Iterator[AuditRow]:
                        entry.before, entry.after, entry.prev_hash, entry.hash)
 
 
-def evidence_files(year: int) -> list[EvidenceFile]:
+def evidence_files(year: int, rows: list[YearRow] | None = None) -> list[EvidenceFile]:
     """Evidence of the records the workbook lists, with where to read each file."""
-    members = {m.id: m for m in (row.member for row in year_rows(year, settings().rules))}
+    rows = year_rows(year, settings().rules) if rows is None else rows
+    members = {row.member.id: row.member for row in rows}
     listed = {record.id: record for record in _exported_records(list(members), year)}
     query = (select(Evidence).join(CheckRecord).where(CheckRecord.member_pk.in_(list(members)))
              .order_by(Evidence.id))
