@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from checks import MemberStatus, Rules, member_status
 from checks.annual import served_in_year, unready_checks, year_end_for
-from checks.dates import financial_year_bounds
 from fpp.annual.models import Assessment, Attestation, AttestationRequest, Declaration, LeaverReference
 from fpp.auth.models import User
 from fpp.extensions import db
@@ -139,10 +138,6 @@ def answers_of(attestation: Attestation) -> list[dict]:
 
 def self_assessment_of(attestation: Attestation) -> list[dict]:
     return json.loads(attestation.self_assessment)
-
-
-def year_bounds(year: int) -> tuple[date, date]:
-    return financial_year_bounds(year)
 
 
 def open_issues(member_pks: list[int]) -> dict[int, list]:

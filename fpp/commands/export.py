@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from checks.dates import financial_year_label
 from fpp.cli import UserError, iso_date, with_app
 
 export = click.Group("export", help="Write workbooks and packs from the register.")
@@ -54,7 +55,7 @@ def declaration(year: int, output: str) -> None:
     _writable(output, lambda path: write_declaration(_year(year), path))
     record_export("declaration", year, output=output)
     db.session.commit()
-    click.echo(f"Wrote the declaration workbook for {year}/{(year + 1) % 100:02d} to {output}.")
+    click.echo(f"Wrote the declaration workbook for {financial_year_label(year)} to {output}.")
 
 
 @export.command("pack")
@@ -76,7 +77,7 @@ def pack(year: int, output: str) -> None:
         raise UserError(f"{output}: not written: {error}") from None
     record_export("pack", year, output=output, files=counted["files"])
     db.session.commit()
-    click.echo(f"Wrote the evidence pack for {year}/{(year + 1) % 100:02d} ({counted['files']} evidence files) "
+    click.echo(f"Wrote the evidence pack for {financial_year_label(year)} ({counted['files']} evidence files) "
                f"to {output}.")
 
 

@@ -6,6 +6,7 @@ import io
 from flask import Blueprint, abort, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
+from checks.annual import year_of
 from checks.dates import financial_year_bounds, financial_year_label
 from exports import board_summary
 from fpp.access import roles_required
@@ -23,8 +24,7 @@ add_nav_item("Reports", "reports.index", DOWNLOADERS)
 
 
 def current_year() -> int:
-    day = today()
-    return day.year if day.month >= 4 else day.year - 1
+    return year_of(today())
 
 
 def _year_or_404(year: int) -> int:
