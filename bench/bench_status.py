@@ -66,7 +66,7 @@ def overview_queries(url: str, data_dir: str) -> int:
     from fpp.extensions import db
     app = create_app(config_path=os.devnull, overrides={"database_url": url, "data_dir": data_dir}, testing=True)
     with app.test_request_context():
-        from fpp.app import settings
+        from fpp.extensions import settings
         from fpp.register import queries
         count = {"n": 0}
         event.listen(db.engine, "before_cursor_execute", lambda *a: count.__setitem__("n", count["n"] + 1))

@@ -24,9 +24,9 @@ from fpp.audit.operations import set_actor  # noqa: E402
 from fpp.extensions import db  # noqa: E402
 from fpp.migrate import upgrade  # noqa: E402
 from fpp.timeutil import freeze  # noqa: E402
-from fpp.tracker import Answers  # noqa: E402
-from fpp.trackerweb.operations import apply_plan  # noqa: E402
-from fpp.trackerweb.planner import prepare  # noqa: E402
+from fpp.imports.tracker import Answers  # noqa: E402
+from fpp.imports.operations import apply_plan  # noqa: E402
+from fpp.imports.planner import prepare  # noqa: E402
 
 
 def _answer(expects: str) -> str:

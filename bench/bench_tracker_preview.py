@@ -14,7 +14,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from fpp.tracker import plan_import, propose_mapping, read_tracker, render_preview
+from fpp.imports.tracker import plan_import, propose_mapping, read_tracker, render_preview
 
 CODES = ("identity employment_history references qualifications health dbs professional_registration "
          "insolvency disqualified_directors removed_trustees employment_tribunal social_media "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, render_template
+from flask import Flask, render_template
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
 from fpp.config import Settings, load_settings
@@ -15,8 +15,7 @@ BLUEPRINTS = (
     "fpp.register.views",
     "fpp.people.views",
     "fpp.audit.views",
-    "fpp.users.views",
-    "fpp.trackerweb.views",
+    "fpp.imports.views",
     "fpp.reminders.views",
     "fpp.annual.views",
     "fpp.reports.views",
@@ -36,11 +35,6 @@ def create_app(config_path: str | None = None, overrides: dict | None = None, te
     configure_write_intent(app)
     configure_security_headers(app)
     return app
-
-
-def settings() -> Settings:
-    """The running app's settings."""
-    return current_app.extensions["fpp_settings"]
 
 
 def configure_settings(app: Flask, settings: Settings, testing: bool) -> None:

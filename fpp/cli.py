@@ -12,9 +12,11 @@ from fpp.config import ConfigError
 
 # Features add their commands here: each module has `register(cli)`.
 COMMAND_MODULES = (
-    "fpp.commands.core",
-    "fpp.trackerweb.commands",
-    "fpp.commands.export",
+    "fpp.auth.commands",
+    "fpp.imports.commands",
+    "fpp.register.commands",
+    "fpp.audit.commands",
+    "fpp.reports.commands",
     "fpp.reminders.commands",
     "fpp.annual.commands",
     # features add their command module here
@@ -66,7 +68,53 @@ def cli() -> None:
     """The Fit and Proper Persons register."""
 
 
+@click.command("init-db")
+@with_app
+def init_db() -> None:
+    """Create or upgrade the database schema (Alembic)."""
+    from flask import current_app
+    from fpp.migrate import upgrade
+    upgrade(current_app.config["DATABASE_URL"])
+    click.echo("Database is up to date.")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the web app (waitress, a production WSGI server)."""
+    import waitress
+    try:
+        app = app_factory()
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"The register is at http://{host}:{port}/")
+    waitress.serve(app, host=host, port=port, threads=8, ident="fpp")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only when the register has no members yet.")
+@with_app
+def demo(if_empty: bool) -> None:
+    """Load a realistic demo board (about 14 members, several years of history) and demo logins."""
+    from fpp.demo import DEMO_PASSWORD, load_demo, register_is_empty
+    from fpp.extensions import db
+    if if_empty and not register_is_empty():
+        click.echo("The register already has members: demo not loaded.")
+        return
+    if not register_is_empty():
+        raise UserError("The register already has members; the demo loads only into an empty register.")
+    logins = load_demo()
+    db.session.commit()
+    click.echo("Demo board loaded. Sign in at http://127.0.0.1:5000 with any of these "
+               f"(password for all: {DEMO_PASSWORD}):")
+    for email, role in logins:
+        click.echo(f"  {role:<10} {email}")
+
+
 def _register_commands() -> None:
+    for command in (init_db, demo, serve):
+        cli.add_command(command)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(cli)
 

@@ -128,3 +128,4 @@ def _add(member: Member, code: str, completed_on: date, **fields) -> None:
     if completed_on > today():
         return
     record_check(member, None, code=code, completed_on=completed_on, **fields)
+

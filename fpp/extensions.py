@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import contextvars
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from sqlalchemy import create_engine, event
@@ -57,6 +57,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
     dbapi_connection.isolation_level = None
+
+
+def settings():
+    """The running app's settings (fpp.config.Settings): how features read configuration without
+    importing the factory."""
+    return current_app.extensions["fpp_settings"]
 
 
 db = Database()

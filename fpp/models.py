@@ -4,5 +4,5 @@ from fpp.audit import models as audit_models  # noqa: F401
 from fpp.auth import models as auth_models  # noqa: F401
 from fpp.people import models as people_models  # noqa: F401
 from fpp.register import models as register_models  # noqa: F401
-from fpp.trackerweb import models as trackerweb_models  # noqa: F401
+from fpp.imports import models as import_models  # noqa: F401
 from fpp.reminders import models as reminder_models  # noqa: F401

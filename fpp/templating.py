@@ -59,5 +59,5 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject():
-        from fpp.app import settings
+        from fpp.extensions import settings
         return {"organisation_name": settings()["organisation_name"]}

@@ -41,7 +41,7 @@ def build_content(year: int, rows: list[YearRow] | None = None) -> dict[str, Any
     """Everything the chair declares for the year, as JSON-ready data in a fixed order: the organisation,
     the statement, each member who served with their outcome and each check's status at their year end,
     the counts by outcome, new appointments and leavers with their references."""
-    from fpp.app import settings
+    from fpp.extensions import settings
     rows = year_rows(year, settings().rules) if rows is None else rows
     start, end = financial_year_bounds(year)
     members = [_member_content(row) for row in rows]

@@ -11,9 +11,9 @@ from fpp.annual import forms, queries, references
 from fpp.annual.models import LeaverReference
 from fpp.annual.views import bp
 from fpp.forms import commit_or_fail
-from fpp.app import settings
+from fpp.extensions import settings
 from fpp.extensions import db
-from fpp.register.queries import get_member
+from fpp.people.queries import get_member
 from fpp.timeutil import today
 
 

@@ -10,13 +10,13 @@ from fpp.access import READ_ALL, require_member_view, roles_required
 from fpp.annual import forms, operations, queries
 from fpp.annual.declaration import declaration_state
 from fpp.annual.models import OUTCOME_LABELS, Attestation
-from fpp.app import settings
+from fpp.extensions import settings
 from fpp.errors import DomainError
 from fpp.extensions import db
 from fpp.forms import commit_or_fail
 from fpp.navigation import add_nav_item
 from fpp.register.models import CheckRecord
-from fpp.register.queries import get_member
+from fpp.people.queries import get_member
 from fpp.timeutil import today
 
 bp = Blueprint("annual", __name__)
@@ -163,7 +163,7 @@ def decide_record(record_id: int):
     if form.validate_on_submit():
         if commit_or_fail(form, lambda: operations.decide_on_record(record, current_user, form.decision_note.data)):
             flash(f"Decision recorded: the issue is accepted from {record.decision_on:%d/%m/%Y}.", "success")
-            return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
+            return redirect(url_for("register.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
     return render_template("annual/decision_form.html", form=form, record=record, member=member, refusal=refusal)
 
 

@@ -1,4 +1,4 @@
-"""Signing in and out."""
+"""Signing in and out, and the accounts the secretary manages."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -6,12 +6,17 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy import select
 from wtforms import ValidationError
 
 from fpp.auth import operations
-from fpp.auth.forms import ChangePasswordForm, LoginForm
+from fpp.access import roles_required
+from fpp.auth.forms import ChangePasswordForm, LoginForm, UserForm
+from fpp.auth.models import User
 from fpp.errors import DomainError
 from fpp.extensions import csrf, db
+from fpp.forms import commit_or_fail
+from fpp.people.queries import get_member, members_by_name
 
 bp = Blueprint("auth", __name__)
 
@@ -70,3 +75,20 @@ def change_password():
             flash("Your password has been changed.", "success")
             return redirect(url_for("register.home"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@roles_required("secretary")
+def list_users():
+    form = UserForm()
+    form.member.choices = [("", "Not a board member")] + [(str(m.id), f"{m.name} ({m.member_id})")
+                                                          for m in members_by_name()]
+    if form.validate_on_submit():
+        member = get_member(int(form.member.data)) if form.member.data else None
+        user = commit_or_fail(form, lambda: operations.create_user(form.email.data, form.role.data,
+                                                                   form.password.data, member))
+        if user is not None:
+            flash(f"Account created for {user.email}. Give them the initial password in person.", "success")
+            return redirect(url_for("auth.list_users"))
+    users = db.session.execute(select(User).order_by(User.email)).scalars().all()
+    return render_template("auth/users.html", users=users, form=form)

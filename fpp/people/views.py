@@ -1,37 +1,14 @@
-"""Board members: their page, adding and editing them, ending an appointment, the privacy notice."""
+"""Board members: adding and editing them, ending an appointment, the privacy notice."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
 
-from checks import CATALOGUE
 from fpp.access import require_member_view, roles_required
-from fpp.app import settings
-from fpp.audit import operations as audit
-from fpp.extensions import db
 from fpp.forms import commit_or_fail
-from fpp.people import operations
+from fpp.people import operations, queries
 from fpp.people.forms import EndAppointmentForm, MemberForm, PrivacyNoticeForm
-from fpp.register import queries
-from fpp.timeutil import today
 
 bp = Blueprint("people", __name__)
-
-
-@bp.route("/members/<int:member_pk>")
-@login_required
-def show_member(member_pk: int):
-    member = require_member_view(queries.get_member(member_pk))
-    as_of = today()
-    row = queries.member_row(member, as_of, settings().rules)
-    history = queries.member_history(member)
-    by_code = {c.code: [r for r in history if r.code == c.code] for c in CATALOGUE}
-    if by_code["dbs"] and not current_user.is_member(member):
-        # DBS data is criminal-offence data: every read by someone other than the member is logged.
-        audit.record("member.view_dbs", "members", member.id, member_pk=member.id)
-        db.session.commit()
-    return render_template("people/member.html", member=member, row=row, by_code=by_code, as_of=as_of,
-                           can_edit=current_user.role == "secretary")
 
 
 def _save_member_form(form: MemberForm, member=None):
@@ -49,7 +26,7 @@ def new_member():
         member = _save_member_form(form)
         if member is not None:
             flash(f"{member.name} added to the register.", "success")
-            return redirect(url_for("people.show_member", member_pk=member.id))
+            return redirect(url_for("register.show_member", member_pk=member.id))
     return render_template("people/member_form.html", form=form, member=None)
 
 
@@ -64,7 +41,7 @@ def edit_member(member_pk: int):
     if form.validate_on_submit():
         if _save_member_form(form, member) is not None:
             flash("Member details saved.", "success")
-            return redirect(url_for("people.show_member", member_pk=member.id))
+            return redirect(url_for("register.show_member", member_pk=member.id))
     return render_template("people/member_form.html", form=form, member=member)
 
 
@@ -75,7 +52,7 @@ def end_appointment(member_pk: int):
     form = EndAppointmentForm()
     if form.validate_on_submit() and commit_or_fail(form, lambda: operations.end_appointment(member, form.end_on.data)):
         flash(f"Appointment ended on {member.end_on:%d/%m/%Y}. The leaver reference is now due.", "success")
-        return redirect(url_for("people.show_member", member_pk=member.id))
+        return redirect(url_for("register.show_member", member_pk=member.id))
     return render_template("people/end_appointment.html", form=form, member=member)
 
 
@@ -87,5 +64,5 @@ def privacy_notice(member_pk: int):
     if form.validate_on_submit() and commit_or_fail(form, lambda: operations.record_privacy_notice(
             member, form.privacy_notice_on.data, form.privacy_objection.data)) is not None:
         flash("Privacy notice recorded.", "success")
-        return redirect(url_for("people.show_member", member_pk=member.id))
+        return redirect(url_for("register.show_member", member_pk=member.id))
     return render_template("people/privacy_notice.html", form=form, member=member)

@@ -63,11 +63,3 @@ def member_history(member: Member) -> list[CheckRecord]:
              .options(selectinload(CheckRecord.evidence))
              .order_by(CheckRecord.completed_on.desc(), CheckRecord.id.desc()))
     return list(db.session.execute(query).scalars())
-
-
-def get_member(member_pk: int) -> Member | None:
-    return db.session.get(Member, member_pk)
-
-
-def find_member_by_id(member_id: str) -> Member | None:
-    return db.session.execute(select(Member).where(Member.member_id == member_id)).scalar()

@@ -1,4 +1,4 @@
-"""The board overview and the check records."""
+"""The board overview, a member's page and their check records."""
 from __future__ import annotations
 
 from collections import Counter
@@ -7,13 +7,14 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from checks import MEMBER_STATUSES
+from checks import CATALOGUE, MEMBER_STATUSES
 from checks.catalogue import SEARCH_CODES
 from fpp.access import READ_ALL, require_member_view, roles_required
-from fpp.app import settings
+from fpp.audit import operations as audit
 from fpp.errors import DomainError
-from fpp.extensions import db
+from fpp.extensions import db, settings
 from fpp.forms import commit_or_fail
+from fpp.people.queries import get_member
 from fpp.register import operations, queries
 from fpp.register.forms import CorrectRecordForm, DeleteRecordForm, EvidenceForm, NewRecordForm
 from fpp.register.models import CheckRecord, Evidence
@@ -28,7 +29,7 @@ def home():
     if current_user.role in READ_ALL:
         return redirect(url_for("register.overview"))
     if current_user.member_pk:
-        return redirect(url_for("people.show_member", member_pk=current_user.member_pk))
+        return redirect(url_for("register.show_member", member_pk=current_user.member_pk))
     abort(403)
 
 
@@ -59,6 +60,23 @@ def overview():
                            statuses=MEMBER_STATUSES, is_today=as_of == today())
 
 
+@bp.route("/members/<int:member_pk>")
+@login_required
+def show_member(member_pk: int):
+    member = require_member_view(get_member(member_pk))
+    as_of = today()
+    row = queries.member_row(member, as_of, settings().rules)
+    history = queries.member_history(member)
+    by_code = {c.code: [r for r in history if r.code == c.code] for c in CATALOGUE}
+    if by_code["dbs"] and not current_user.is_member(member):
+        # DBS data is criminal-offence data: every read by someone other than the member is logged.
+        audit.record("member.view_dbs", "members", member.id, member_pk=member.id)
+        db.session.commit()
+    return render_template("register/member.html", member=member, row=row, by_code=by_code, as_of=as_of,
+                           can_edit=current_user.role == "secretary")
+
+
+
 def _record_or_404(record_id: int) -> CheckRecord:
     record = db.session.get(CheckRecord, record_id)
     if record is None:
@@ -69,14 +87,14 @@ def _record_or_404(record_id: int) -> CheckRecord:
 @bp.route("/members/<int:member_pk>/checks/new", methods=["GET", "POST"])
 @roles_required("secretary")
 def new_record(member_pk: int):
-    member = require_member_view(queries.get_member(member_pk))
+    member = require_member_view(get_member(member_pk))
     code = request.args.get("code", "")
     # A register search records the name and date of birth searched on: start from the member's own.
     searched = {"searched_name": member.name, "searched_dob": member.date_of_birth} if code in SEARCH_CODES else {}
     form = NewRecordForm(code=code, **searched)
     if form.validate_on_submit() and (record := commit_or_fail(form, lambda: _record_with_evidence(member, form))):
         flash(f"{operations.check_label(record.code)} recorded for {member.name}.", "success")
-        return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
+        return redirect(url_for("register.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
     return render_template("register/record_form.html", form=form, member=member, record=None)
 
 
@@ -92,12 +110,12 @@ def _record_with_evidence(member, form: NewRecordForm):
 @roles_required("secretary")
 def correct_record(record_id: int):
     record = _record_or_404(record_id)
-    member = queries.get_member(record.member_pk)
+    member = get_member(record.member_pk)
     form = CorrectRecordForm(obj=record)
     if form.validate_on_submit() and (changed := commit_or_fail(
             form, lambda: operations.correct_record(record, form.reason.data, **form.record_fields()))) is not None:
         flash("Record corrected." if changed else "Nothing was changed.", "success" if changed else "info")
-        return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
+        return redirect(url_for("register.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
     return render_template("register/record_form.html", form=form, member=member, record=record)
 
 
@@ -105,12 +123,12 @@ def correct_record(record_id: int):
 @roles_required("secretary")
 def delete_record(record_id: int):
     record = _record_or_404(record_id)
-    member = queries.get_member(record.member_pk)
+    member = get_member(record.member_pk)
     form = DeleteRecordForm()
     if form.validate_on_submit() and commit_or_fail(
             form, lambda: operations.delete_record(record, form.reason.data, current_user.id)):
         flash("Record deleted. It stays in the history, marked deleted.", "success")
-        return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
+        return redirect(url_for("register.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
     return render_template("register/delete_record.html", form=form, member=member, record=record)
 
 
@@ -118,11 +136,11 @@ def delete_record(record_id: int):
 @roles_required("secretary")
 def add_evidence(record_id: int):
     record = _record_or_404(record_id)
-    member = queries.get_member(record.member_pk)
+    member = get_member(record.member_pk)
     form = EvidenceForm()
     if form.validate_on_submit() and commit_or_fail(form, lambda: _evidence(record, form.evidence.data)):
         flash("Evidence added.", "success")
-        return redirect(url_for("people.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
+        return redirect(url_for("register.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
     return render_template("register/evidence_form.html", form=form, member=member, record=record)
 
 
@@ -139,7 +157,7 @@ def download_evidence(evidence_id: int):
     if evidence is None:
         abort(404)
     record = db.session.get(CheckRecord, evidence.record_id)
-    require_member_view(queries.get_member(record.member_pk))
+    require_member_view(get_member(record.member_pk))
     from fpp.audit import operations as audit
     audit.record("evidence.download", "evidence", evidence.id, member_pk=record.member_pk)
     db.session.commit()

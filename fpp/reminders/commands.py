@@ -12,7 +12,7 @@ def register(cli: click.Group) -> None:
 
 
 def _settings():
-    from fpp.app import settings
+    from fpp.extensions import settings
     from fpp.config import ConfigError
     from fpp.reminders.policy import reminder_policy
     try:

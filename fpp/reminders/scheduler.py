@@ -136,7 +136,7 @@ class Runner:
     def _job(self, name: str, work) -> None:
         if not self.lease.held:
             return
-        from fpp.app import settings
+        from fpp.extensions import settings
         from fpp.audit.operations import set_actor
         from fpp.extensions import db
         with self.app.app_context():

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from fpp.access import roles_required
-from fpp.app import settings
+from fpp.extensions import settings
 from fpp.extensions import csrf, db
 from fpp.navigation import add_nav_item
 from fpp.reminders import calendar, operations, queries

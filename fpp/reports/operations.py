@@ -18,7 +18,7 @@ from exports.data import EvidenceFile
 from fpp.audit import operations as audit
 from fpp.extensions import db
 from fpp.annual.queries import year_rows
-from fpp.app import settings
+from fpp.extensions import settings
 from fpp.reports.queries import audit_rows, declaration_data, evidence_files
 
 KINDS = {"declaration": "declaration workbook", "summary": "board summary", "pack": "evidence pack"}

@@ -23,7 +23,7 @@ from exports.data import (
 from fpp.annual.declaration import declaration_state
 from fpp.annual.models import Assessment, Attestation
 from fpp.annual.queries import YearRow, user_label, year_rows
-from fpp.app import settings
+from fpp.extensions import settings
 from fpp.audit.models import AuditEntry
 from fpp.auth.models import User
 from fpp.extensions import db

@@ -143,6 +143,6 @@ def _default_join_mode() -> None:
 
 
 def _member_pk(app, member_id: str) -> int:
-    from fpp.register.queries import find_member_by_id
+    from fpp.people.queries import find_member_by_id
     with app.app_context():
         return find_member_by_id(member_id).id

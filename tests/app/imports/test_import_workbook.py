@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from fpp.extensions import db
 from fpp.people.models import Member
 from fpp.register.models import CheckRecord
+from tests.data import EXAMPLE_BOARD, EXAMPLE_STATUS
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
-EXAMPLE = SHARED / "examples" / "example-board.xlsx"
-EXPECTED = SHARED / "examples" / "example-status-2026-06-30.json"
+EXAMPLE = EXAMPLE_BOARD
+EXPECTED = EXAMPLE_STATUS
 MEMBERS_HEADER = ["Member ID", "Name", "Email", "Position", "Role title", "Voting", "Interim", "Executive",
                   "Professional registration", "Start date", "End date"]
 CHECKS_HEADER = ["Member ID", "Check", "Completed on", "Outcome", "Reference", "DBS level", "Notes"]

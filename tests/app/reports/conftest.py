@@ -10,7 +10,7 @@ import pytest
 from checks import REGULATION_5_CODES
 from fpp.annual.operations import decide_on_record, record_outcome, sign_declaration
 from fpp.annual.references import complete_leaver_reference
-from fpp.app import settings
+from fpp.extensions import settings
 from fpp.extensions import db
 from fpp.people.models import Member
 from fpp.register.operations import add_evidence

@@ -12,11 +12,11 @@ from fpp.audit.models import AuditEntry
 from fpp.extensions import db
 from fpp.register.models import CheckRecord
 from fpp.register.queries import member_row
-from fpp.app import settings
+from fpp.extensions import settings
 from fpp.timeutil import freeze
 from tests.app.reports.conftest import AFTER_YEAR, YEAR
+from tests.data import EXAMPLE_BOARD
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
 
 
 def sheet_rows(book, title):
@@ -39,7 +39,7 @@ def export(runner, tmp_path, year=YEAR):
 
 def test_example_board_workbook_matches_the_register(runner, tmp_path):
     with freeze(datetime(2026, 7, 1, 9)):
-        assert runner("import", SHARED / "examples" / "example-board.xlsx").exit_code == 0
+        assert runner("import", EXAMPLE_BOARD).exit_code == 0
         book = export(runner, tmp_path)
     assert book.sheetnames == list(SHEET_NAMES)
     members = sheet_rows(book, "Board members")

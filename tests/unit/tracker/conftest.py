@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from fpp.tracker import CreateCheckRecord, CreateMember, KnownMember, KnownRecord, UpdateMember
+from fpp.imports.tracker import CreateCheckRecord, CreateMember, KnownMember, KnownRecord, UpdateMember
+from tests.data import SAMPLE_TRACKER
 
 CODES = ("identity employment_history references qualifications health dbs professional_registration "
          "insolvency disqualified_directors removed_trustees employment_tribunal social_media "
          "self_attestation appraisal leaver_reference").split()
 CATALOGUE = [(code, code.replace("_", " ").capitalize()) for code in CODES]
 AS_OF = date(2025, 5, 14)
-SAMPLE = Path("/work/shared/samples/board-tracker-2025-26.xlsx")
+SAMPLE = SAMPLE_TRACKER
 
 
 def applies(member: KnownMember, code: str) -> bool:

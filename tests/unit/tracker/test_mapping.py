@@ -2,7 +2,7 @@
 
 import pytest
 
-from fpp.tracker import Answers, ColumnMapping, TrackerError, plan_import, propose_mapping, read_tracker
+from fpp.imports.tracker import Answers, ColumnMapping, TrackerError, plan_import, propose_mapping, read_tracker
 
 from .conftest import AS_OF, CATALOGUE, CODES, HEADERS, applies, member_row
 

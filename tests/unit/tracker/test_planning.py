@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from fpp.tracker import (Answers, CreateCheckRecord, CreateMember, KnownMember, KnownRecord, Skip,
+from fpp.imports.tracker import (Answers, CreateCheckRecord, CreateMember, KnownMember, KnownRecord, Skip,
                          UpdateCheckRecord, UpdateMember, plan_import, propose_mapping, read_tracker,
                          render_preview)
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from fpp.tracker import TrackerError, read_tracker
+from fpp.imports.tracker import TrackerError, read_tracker
 
 from .conftest import HEADERS, member_row
 

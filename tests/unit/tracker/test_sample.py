@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from fpp.tracker import (Answers, CreateCheckRecord, CreateMember, Skip, plan_import, propose_mapping,
+from fpp.imports.tracker import (Answers, CreateCheckRecord, CreateMember, Skip, plan_import, propose_mapping,
                          read_tracker)
 
 from .conftest import AS_OF, CATALOGUE, SAMPLE, applies, apply_plan

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from fpp.tracker.values import name_key, parse_date, parse_dbs_level, read_check_cell
+from fpp.imports.tracker.values import name_key, parse_date, parse_dbs_level, read_check_cell
 
 
 @pytest.mark.parametrize("text", ["14/03/2023", "14.03.2023", "14-03-2023", "2023-03-14", "14 Mar 2023",

@@ -11,18 +11,18 @@ from fpp.access import roles_required
 from fpp.errors import DomainError
 from fpp.extensions import db
 from fpp.navigation import add_nav_item
-from fpp.tracker import Answers, ColumnMapping, TrackerError, describe
-from fpp.trackerweb import operations, queries, uploads
-from fpp.trackerweb.forms import (MappingForm, PreviewForm, UploadForm, answers_from, mapping_from,
+from fpp.imports.tracker import Answers, ColumnMapping, TrackerError, describe
+from fpp.imports import operations, queries, uploads
+from fpp.imports.forms import (MappingForm, PreviewForm, UploadForm, answers_from, mapping_from,
                                   target_choices)
-from fpp.trackerweb.planner import load_mapping, prepare
+from fpp.imports.planner import load_mapping, prepare
 
-bp = Blueprint("tracker", __name__, url_prefix="/tracker")
-add_nav_item("Import a tracker", "tracker.upload_tracker", ("secretary",))
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+add_nav_item("Import a tracker", "imports.upload_tracker", ("secretary",))
 SUFFIXES = (".xlsx", ".csv")
 
 
-@bp.route("/import", methods=["GET", "POST"])
+@bp.route("/tracker", methods=["GET", "POST"])
 @roles_required("secretary")
 def upload_tracker():
     form = UploadForm()
@@ -37,8 +37,8 @@ def upload_tracker():
             form.tracker.errors = ["The file is empty or too large"]
         else:
             token = uploads.store(content, name, current_user.id)
-            return redirect(url_for("tracker.edit_mapping", token=token, preset=form.preset.data or None))
-    return render_template("tracker/upload.html", form=form)
+            return redirect(url_for("imports.edit_mapping", token=token, preset=form.preset.data or None))
+    return render_template("imports/upload.html", form=form)
 
 
 def _upload(token: str) -> tuple[dict, bytes | None]:
@@ -58,7 +58,7 @@ def _sheet_names(content: bytes, filename: str) -> list[str]:
         return []
 
 
-@bp.route("/import/<token>/mapping", methods=["GET", "POST"])
+@bp.route("/tracker/<token>/mapping", methods=["GET", "POST"])
 @roles_required("secretary")
 def edit_mapping(token: str):
     note, content = _upload(token)
@@ -72,7 +72,7 @@ def edit_mapping(token: str):
         sheet = form.sheet.data if request.method == "POST" and sheets else note.get("sheet")
         prepared = prepare(content, note["filename"], sheet=sheet, preset=preset)
     except TrackerError as error:
-        return render_template("tracker/upload.html", form=UploadForm(), error=str(error)), 400
+        return render_template("imports/upload.html", form=UploadForm(), error=str(error)), 400
     keys = [c.key for c in prepared.tracker.columns]
     if form.validate_on_submit():
         mapping = ColumnMapping(mapping_from(request.form, keys), prepared.tracker.header_row, prepared.tracker.sheet)
@@ -85,9 +85,9 @@ def edit_mapping(token: str):
             form.fail(error)
         else:
             uploads.save_note(token, {**note, "sheet": mapping.sheet, "mapping": mapping.to_dict()})
-            return redirect(url_for("tracker.preview_import", token=token))
+            return redirect(url_for("imports.preview_import", token=token))
     form.sheet.data = prepared.tracker.sheet
-    return render_template("tracker/mapping.html", form=form, note=note, prepared=prepared,
+    return render_template("imports/mapping.html", form=form, note=note, prepared=prepared,
                            samples=_samples(prepared.tracker), choices=target_choices(), sheets=sheets)
 
 
@@ -106,21 +106,21 @@ def _already_applied():
     return redirect(url_for("register.overview"))
 
 
-@bp.route("/import/<token>/preview", methods=["GET", "POST"])
+@bp.route("/tracker/<token>/preview", methods=["GET", "POST"])
 @roles_required("secretary")
 def preview_import(token: str):
     note, content = _upload(token)
     if content is None:
         return _already_applied()
     if note.get("mapping") is None:
-        return redirect(url_for("tracker.edit_mapping", token=token))
+        return redirect(url_for("imports.edit_mapping", token=token))
     form = PreviewForm()
     given = answers_from(request.form) if request.method == "POST" else {}
     try:
         mapping = ColumnMapping.from_dict(note["mapping"], queries.CODES)
         prepared = prepare(content, note["filename"], sheet=note.get("sheet"), preset=mapping, answers=Answers(given))
     except TrackerError as error:
-        return render_template("tracker/upload.html", form=UploadForm(), error=str(error)), 400
+        return render_template("imports/upload.html", form=UploadForm(), error=str(error)), 400
     problems = []
     if form.validate_on_submit() and request.form.get("action") == "apply":
         result = operations.apply_plan(prepared.plan, filename=note["filename"], sha256=prepared.sha256,
@@ -133,5 +133,5 @@ def preview_import(token: str):
             return redirect(url_for("register.overview"))
         db.session.rollback()
         problems = result.problems
-    return render_template("tracker/preview.html", form=form, note=note, plan=prepared.plan, given=given,
+    return render_template("imports/preview.html", form=form, note=note, plan=prepared.plan, given=given,
                            apply_problems=problems, describe=describe)

@@ -20,8 +20,8 @@ def register(cli: click.Group) -> None:
 def tracker(as_of: str, output: str) -> None:
     """The register as a one-row-per-member tracker (.xlsx)."""
     from exports.tracker import write_tracker
-    from fpp.app import settings
-    from fpp.trackerweb.export import tracker_export
+    from fpp.extensions import settings
+    from fpp.reports.tracker import tracker_export
     day = iso_date(as_of, "--as-of")
     data = tracker_export(day, settings().rules, settings()["organisation_name"])
     try:

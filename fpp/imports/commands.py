@@ -1,4 +1,4 @@
-"""`fpp import-tracker`: the tracker import from the command line (all or nothing, like `fpp import`)."""
+"""`fpp import` (the contract workbook) and `fpp import-tracker`: imports from the command line, all or nothing."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,7 +9,35 @@ from fpp.cli import UserError, with_app
 
 
 def register(cli: click.Group) -> None:
+    cli.add_command(import_workbook)
     cli.add_command(import_tracker)
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Report what would change, change nothing.")
+@with_app
+def import_workbook(path: str, dry_run: bool) -> None:
+    """Import members and check records from a workbook (all or nothing; re-importing changes nothing)."""
+    from fpp.extensions import db
+    from fpp.imports.workbook_apply import apply_import
+    from fpp.imports.workbook import WorkbookError, read_workbook
+    try:
+        parsed = read_workbook(path)
+    except WorkbookError as exc:
+        raise UserError(str(exc)) from None
+    result = apply_import(parsed)
+    if not result.ok:
+        db.session.rollback()
+        for problem in result.problems:
+            click.echo(f"{path}: {problem}", err=True)
+        raise UserError(f"{len(result.problems)} problem(s) found; nothing was imported.")
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run, nothing changed. Would import {result.summary()}.")
+    else:
+        db.session.commit()
+        click.echo(f"Imported {result.summary()}.")
 
 
 @click.command("import-tracker")
@@ -24,7 +52,7 @@ def register(cli: click.Group) -> None:
 def import_tracker(path: str, sheet: str | None, mapping_spec: str | None, answers_path: str | None,
                    dry_run: bool) -> None:
     """Import a tracker as secretaries keep them: one row per member, one column per check."""
-    from fpp.tracker import render_preview
+    from fpp.imports.tracker import render_preview
     prepared = _prepare(path, sheet, mapping_spec, answers_path)
     plan = prepared.plan
     click.echo("# The mapping used: save it to a file and reuse it with --mapping FILE")
@@ -41,8 +69,8 @@ def import_tracker(path: str, sheet: str | None, mapping_spec: str | None, answe
 
 
 def _prepare(path: str, sheet: str | None, mapping_spec: str | None, answers_path: str | None):
-    from fpp.tracker import Answers, TrackerError
-    from fpp.trackerweb.planner import load_mapping, prepare
+    from fpp.imports.tracker import Answers, TrackerError
+    from fpp.imports.planner import load_mapping, prepare
     try:
         data = Path(path).read_bytes()
     except OSError as error:
@@ -57,7 +85,7 @@ def _prepare(path: str, sheet: str | None, mapping_spec: str | None, answers_pat
 
 def _apply(path: str, prepared) -> None:
     from fpp.extensions import db
-    from fpp.trackerweb.operations import apply_plan
+    from fpp.imports.operations import apply_plan
     result = apply_plan(prepared.plan, filename=Path(path).name, sha256=prepared.sha256)
     if not result.ok:
         db.session.rollback()

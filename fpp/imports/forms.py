@@ -7,8 +7,8 @@ from wtforms.validators import Length, Optional
 from werkzeug.datastructures import MultiDict
 
 from fpp.forms import BaseForm
-from fpp.tracker.headers import MEMBER_FIELDS, QUALIFIERS
-from fpp.trackerweb.queries import CODES
+from fpp.imports.tracker.headers import MEMBER_FIELDS, QUALIFIERS
+from fpp.imports.queries import CODES
 
 
 class UploadForm(BaseForm):

@@ -13,8 +13,9 @@ from fpp.extensions import db
 from fpp.people.models import Member
 from fpp.register.models import CheckRecord
 from fpp.timeutil import freeze
+from tests.data import SAMPLE_TRACKER
 
-SAMPLE = Path("/work/shared/samples/board-tracker-2025-26.xlsx")
+SAMPLE = SAMPLE_TRACKER
 SAMPLE_ANSWERS = 'I5 = "skip"\nJ5 = "skip"\nR9 = "clear 20/04/2025"\nP11 = "skip"\n'
 AS_OF = date(2025, 5, 14)
 HEADERS = ["Name", "ESR no.", "Exec / NED", "Job title", "Date appointed", "ID & RTW", "DBS date", "DBS type"]

@@ -10,8 +10,8 @@ from checks.people import POSITION_LABELS
 from fpp.extensions import db
 from fpp.people.models import Member
 from fpp.register.models import CheckRecord
-from fpp.tracker import KnownMember, KnownRecord
-from fpp.trackerweb.models import TrackerPreset
+from fpp.imports.tracker import KnownMember, KnownRecord
+from fpp.imports.models import TrackerPreset
 
 CATALOGUE_PAIRS = [(check.code, check.label) for check in CATALOGUE]
 CODES = tuple(code for code, _ in CATALOGUE_PAIRS)

@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from fpp.app import settings
+from fpp.extensions import settings
 from fpp.timeutil import today
-from fpp.tracker import (Answers, ColumnMapping, ImportPlan, ParsedTracker, TrackerError, plan_import,
+from fpp.imports.tracker import (Answers, ColumnMapping, ImportPlan, ParsedTracker, TrackerError, plan_import,
                          propose_mapping, read_tracker)
-from fpp.trackerweb.queries import (CATALOGUE_PAIRS, CODES, applies_rule, find_preset, known_members,
+from fpp.imports.queries import (CATALOGUE_PAIRS, CODES, applies_rule, find_preset, known_members,
                                     known_records)
 
 

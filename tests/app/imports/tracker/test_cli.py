@@ -117,8 +117,8 @@ def test_the_printed_mapping_is_reusable_as_a_file(runner, write_text, make_xlsx
 
 
 def test_a_saved_preset_is_used_by_name(runner, make_xlsx, app):
-    from fpp.tracker import ColumnMapping
-    from fpp.trackerweb.operations import save_preset
+    from fpp.imports.tracker import ColumnMapping
+    from fpp.imports.operations import save_preset
     save_preset("Board 2025", ColumnMapping({"Fancy search": "check.social_media"}))
     db.session.commit()
     path = make_xlsx([HEADERS + ["Fancy search"], row() + [date(2025, 4, 1)]])

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from fpp.extensions import db
 from fpp.people.models import Member
-from fpp.trackerweb.models import TrackerPreset
+from fpp.imports.models import TrackerPreset
 
 from .conftest import SAMPLE, register_counts  # noqa: F401
 
@@ -18,7 +18,7 @@ SAMPLE_ANSWERS = {"answer-I5": "skip", "answer-J5": "skip", "answer-R9": "clear 
 
 def upload(client, path=SAMPLE, name=None, **extra):
     data = {"tracker": (io.BytesIO(path.read_bytes()), name or path.name), **extra}
-    return client.post("/tracker/import", data=data, content_type="multipart/form-data")
+    return client.post("/imports/tracker", data=data, content_type="multipart/form-data")
 
 
 def mapping_form(page: str) -> dict:
@@ -73,21 +73,21 @@ def test_a_problem_is_shown_with_its_cell(client, login, make_xlsx):
 ])
 def test_bad_uploads_give_a_clear_message(client, login, name, content, message):
     login("secretary")
-    response = client.post("/tracker/import", data={"tracker": (io.BytesIO(content), name)},
+    response = client.post("/imports/tracker", data={"tracker": (io.BytesIO(content), name)},
                            content_type="multipart/form-data", follow_redirects=True)
     assert message in response.data.decode()
 
 
-ROUTES = [("get", "/tracker/import"), ("post", "/tracker/import"),
-          ("get", "/tracker/import/{token}/mapping"), ("post", "/tracker/import/{token}/mapping"),
-          ("get", "/tracker/import/{token}/preview"), ("post", "/tracker/import/{token}/preview")]
+ROUTES = [("get", "/imports/tracker"), ("post", "/imports/tracker"),
+          ("get", "/imports/tracker/{token}/mapping"), ("post", "/imports/tracker/{token}/mapping"),
+          ("get", "/imports/tracker/{token}/preview"), ("post", "/imports/tracker/{token}/preview")]
 
 
 @pytest.mark.parametrize("method, route", ROUTES)
 @pytest.mark.parametrize("role, allowed", [("secretary", True), ("chair", False), ("sid", False),
                                            ("member", False), ("auditor", False), (None, False)])
 def test_access_by_role(app, client, login, create_user, method, route, role, allowed):
-    from fpp.trackerweb import uploads
+    from fpp.imports import uploads
     owner = create_user("secretary")
     token = uploads.store(SAMPLE.read_bytes(), SAMPLE.name, owner.id)
     if role:
@@ -109,7 +109,7 @@ def test_forms_are_csrf_protected(csrf_app, create_user):
     login_page = client.get("/login").data.decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
     client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
-    assert 'name="csrf_token"' in client.get("/tracker/import").data.decode()
-    response = client.post("/tracker/import", data={"tracker": (io.BytesIO(sample.read_bytes()), sample.name)},
+    assert 'name="csrf_token"' in client.get("/imports/tracker").data.decode()
+    response = client.post("/imports/tracker", data={"tracker": (io.BytesIO(sample.read_bytes()), sample.name)},
                            content_type="multipart/form-data")
     assert response.status_code == 400

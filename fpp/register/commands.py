@@ -1,0 +1,28 @@
+"""`fpp status`: every member's status on a date."""
+from __future__ import annotations
+
+import click
+
+from fpp.cli import iso_date, with_app
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(status)
+
+
+@click.command("status")
+@click.option("--as-of", "as_of", help="The date to report on (YYYY-MM-DD); default today.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@with_app
+def status(as_of: str | None, fmt: str) -> None:
+    """The status of every member on a date."""
+    from fpp.extensions import settings
+    from fpp.register.queries import board
+    from fpp.register.status_output import status_json, status_json_text, status_table
+    from fpp.timeutil import today
+    day = iso_date(as_of, "--as-of") or today()
+    rows, _ = board(day, settings().rules)
+    if fmt == "json":
+        click.echo(status_json_text(status_json(rows, day)))
+    else:
+        click.echo(status_table(rows, day))
