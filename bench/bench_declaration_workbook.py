@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from exports import declaration as decl  # noqa: E402
 from exports.data import (  # noqa: E402
     AuditRow, CheckAtYearEnd, CheckColumn, CheckRecordRow, DeclarationData, EvidenceRef,
-    ExceptionRow, LeaverRow, MemberRow, year_period,
+    ExceptionRow, LeaverRow, MemberRow,
 )
 from exports.safe import safe_text  # noqa: E402
 
@@ -82,7 +82,7 @@ def audit(n: int):
 
 
 def synthetic(n: int, per_check: int) -> DeclarationData:
-    start, end = year_period(2025)
+    start, end = date(2025, 4, 1), date(2026, 3, 31)
     return DeclarationData(
         "Example NHS Foundation Trust", 2025, start, end, CHECK_COLUMNS, None,
         {"fit_and_proper": n}, {"compliant": n}, members_in_year=n, leavers=leavers(n),

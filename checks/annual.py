@@ -12,35 +12,34 @@ from datetime import date
 from typing import Any
 
 from checks.catalogue import REGULATION_5_CODES
-from checks.dates import financial_year_bounds, financial_year_label
 from checks.rules import CONCERN, DUE_SOON, EXPIRED, MISSING, NOT_REQUIRED, VALID, MemberFacts
+from checks.years import year_bounds
 
 SATISFIED = frozenset({VALID, DUE_SOON, NOT_REQUIRED})
+# The outcomes of a member's annual assessment (FPPT.md section 6), not to be confused with the outcomes
+# of a check record (checks.rules.OUTCOMES: clear, issue, not applicable).
 FIT, MITIGATED, NOT_FIT, UNDER_REVIEW = (
     "fit_and_proper", "fit_and_proper_with_mitigations", "not_fit_and_proper", "under_review")
-OUTCOMES = (FIT, MITIGATED, NOT_FIT, UNDER_REVIEW)
+ASSESSMENT_OUTCOMES = (FIT, MITIGATED, NOT_FIT, UNDER_REVIEW)
+ASSESSMENT_OUTCOME_LABELS = {
+    FIT: "Fit and proper",
+    MITIGATED: "Fit and proper with mitigations",
+    NOT_FIT: "Not fit and proper",
+    UNDER_REVIEW: "Under review",
+}
 
 
-# ---- The year -------------------------------------------------------------------------------------
-
-def year_of(day: date) -> int:
-    """The financial year (its first calendar year) that `day` falls in: 1 April to 31 March."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def year_label(year: int) -> str:
-    return financial_year_label(year)
-
+# ---- The year (which year a day is in, its label and bounds: checks/years.py) -----------------------
 
 def served_in_year(facts: MemberFacts, year: int) -> bool:
     """True if any day of the member's service (start to end, both included) falls in the year."""
-    start, end = financial_year_bounds(year)
+    start, end = year_bounds(year)
     return facts.start_on <= end and (facts.end_on is None or facts.end_on >= start)
 
 
 def year_end_for(facts: MemberFacts, year: int) -> date:
     """The member's "status at the year's end" date: 31 March, or the end date if they left in the year."""
-    _, end = financial_year_bounds(year)
+    _, end = year_bounds(year)
     return facts.end_on if facts.end_on is not None and facts.end_on < end else end
 
 
@@ -161,7 +160,7 @@ def outcome_problem(outcome: str, reg5_statuses: Mapping[str, str], discloses_pa
 
     `reg5_statuses` are the Regulation 5 checks' statuses on the day of the decision.
     """
-    if outcome not in OUTCOMES:
+    if outcome not in ASSESSMENT_OUTCOMES:
         return "outcome", "Choose an outcome"
     if outcome == MITIGATED and not (mitigation_note or "").strip():
         return "mitigation_note", "Describe the mitigations"

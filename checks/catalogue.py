@@ -1,7 +1,8 @@
-"""The check catalogue of FPPT.md section 3, in its order.
+"""The standard check catalogue of FPPT.md section 3, in its order.
 
-Validity here is the documented default; the effective value comes from `Rules`, which the app
-builds from configuration.
+Nothing changes it at start-up: the rules take the catalogue as a value (`Rules.catalogue`, this one by
+default), so an organisation's own checks can join it. Validity here is the documented default; the
+effective value comes from `Rules`, which the app builds from configuration.
 """
 from __future__ import annotations
 

@@ -18,12 +18,3 @@ def add_months(day: date, months: int) -> date:
     last = 29 if month == 1 and calendar.isleap(year) else _DAYS_IN_MONTH[month]
     return date(year, month + 1, min(day.day, last))
 
-
-def financial_year_bounds(year: int) -> tuple[date, date]:
-    """The NHS financial year starting 1 April `year`: (1 April year, 31 March year + 1)."""
-    return date(year, 4, 1), date(year + 1, 3, 31)
-
-
-def financial_year_label(year: int) -> str:
-    """`2025` -> `2025/26`."""
-    return f"{year}/{(year + 1) % 100:02d}"

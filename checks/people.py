@@ -10,6 +10,7 @@ POSITIONS: tuple[tuple[str, str], ...] = (
     ("associate", "Associate director"),
 )
 POSITION_LABELS = dict(POSITIONS)
+POSITION_LABEL_LIST = ", ".join(label for _, label in POSITIONS[:-1]) + f" or {POSITIONS[-1][1]}"  # messages
 _BY_TEXT = {code: code for code, _ in POSITIONS} | {label.casefold(): code for code, label in POSITIONS}
 EXECUTIVE_POSITIONS = frozenset({"ceo", "executive"})
 

@@ -4,18 +4,23 @@ Given what the rules say about a member on the as-of date, these functions say w
 steps are due. Each step has a key (member, check, anchor date, step); the app stores the key under a
 unique constraint, so a step is sent at most once. Only the *latest* step that has fallen due is
 returned: when nothing ran for a while, one reminder goes out, never a backlog (FPPT.md section 6).
+
+Whether a reminder is due is one rule, `due_anchor`: the daily pass asks it (through `check_reminders`,
+`attestation_request` and `declaration_reminder`) and so does the sender before it delivers a queued
+message (`still_due`). The pass's SQL prefilter only narrows who is looked at (`prefilter_window`).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from checks.catalogue import AFTER_FIRST_YEAR, get_check
+from checks.catalogue import AFTER_FIRST_YEAR
 from checks.rules import (
     DUE_SOON, EXPIRED, MISSING, VALID, CheckStatus, MemberFacts, Rules, appraisal_due_on,
     leaver_reference_due_on,
 )
+from checks.years import day_in_year, year_of
 
 # Kinds of reminder.
 EXPIRY, OVERDUE, LEAVER, ATTESTATION, DECLARATION, DIGEST = (
@@ -33,8 +38,8 @@ class ReminderPolicy:
     overdue_repeat_days: int = 7
     overdue_max_reminders: int = 6
     declaration_lead_days: tuple[int, ...] = (30, 14, 7)
-    declaration_deadline: tuple[int, int] = (6, 30)  # month, day, in the year after the financial year
-    attestation_request_on: tuple[int, int] = (4, 1)
+    declaration_deadline: tuple[int, int] = (6, 30)  # month, day: its first occurrence after the year ends
+    attestation_request_on: tuple[int, int] = (4, 1)  # month, day: inside the year (checks.years.day_in_year)
     digest_weekday: int = 0  # Monday
     digest_horizon_days: int = 60
 
@@ -80,84 +85,186 @@ def overdue_step(anchor: date, as_of: date, policy: ReminderPolicy) -> int | Non
 
 def applies_from(code: str, facts: MemberFacts, rules: Rules) -> date:
     """The day a check started to apply to a member (the anchor of a `missing` check)."""
-    if get_check(code).applies_to == AFTER_FIRST_YEAR:
+    if rules.check(code).applies_to == AFTER_FIRST_YEAR:
         return appraisal_due_on(facts, rules)
     return facts.start_on
 
 
-def check_reminders(member: object, facts: MemberFacts, statuses: Mapping[str, CheckStatus], as_of: date,
-                    policy: ReminderPolicy, rules: Rules) -> list[Due]:
-    """Expiry, overdue and leaver-reference steps due for one member on `as_of`."""
-    if not facts.has_started(as_of):
-        return []
-    due = [d for d in (_one_check(member, facts, s, as_of, policy, rules) for s in statuses.values()) if d]
-    return due
+# ---- When a reminder is due: the one rule the pass and the sender both ask -------------------------
+
+@dataclass(frozen=True)
+class Situation:
+    """What the policy reads on `as_of`: a member's facts, check statuses and latest self-attestation on
+    or before `as_of` (no member for the board-wide reminders), and the years whose declaration is signed."""
+
+    as_of: date
+    facts: MemberFacts | None = None
+    statuses: Mapping[str, CheckStatus] = field(default_factory=dict)
+    last_attested_on: date | None = None
+    signed_years: frozenset[int] = frozenset()
 
 
-def _one_check(member, facts, status: CheckStatus, as_of, policy, rules) -> Due | None:
-    if status.code == "leaver_reference":
-        return leaver_step(member, facts, status, as_of, rules)
-    if status.status in (VALID, DUE_SOON) and status.expires_on is not None:
-        lead = latest_lead_step(status.expires_on, policy.expiry_lead_days, as_of)
-        if lead is None:
-            return None
-        return Due(EXPIRY, status.code, status.expires_on, f"before_{lead}",
-                   status.expires_on - timedelta(days=lead), member)
-    if status.status in (MISSING, EXPIRED):
-        anchor = (status.expires_on + timedelta(days=1) if status.status == EXPIRED
-                  else applies_from(status.code, facts, rules))
+def due_anchor(kind: str, code: str, situation: Situation, policy: ReminderPolicy,
+               rules: Rules = Rules()) -> date | None:
+    """The anchor date of the `kind` reminder about `code` that applies in `situation`; None if none does.
+
+    The anchor is the expiry date (expiry), the day a check became missing or expired (overdue), the
+    leaver-reference deadline (leaver), the year's request day (attestation) or last year's declaration
+    deadline (declaration). The pass turns it into the latest step due (`reminder_due`); the sender keeps
+    a queued message only while its reminder's anchor is still this one (`still_due`).
+    """
+    if kind == DIGEST:
+        return digest_due(situation.as_of, policy).anchor_on
+    if kind == DECLARATION:
+        year = year_of(situation.as_of) - 1
+        return None if year in situation.signed_years else declaration_deadline(year, policy)
+    facts, status = situation.facts, situation.statuses.get(code)
+    if facts is None or not facts.has_started(situation.as_of):
+        return None
+    if kind == ATTESTATION:
+        return _attestation_anchor(facts, situation, policy)
+    if status is None or (kind == LEAVER) != (code == "leaver_reference"):
+        return None
+    if kind == EXPIRY and status.status in (VALID, DUE_SOON, EXPIRED):
+        return status.expires_on
+    if kind == OVERDUE and status.status == EXPIRED and status.expires_on is not None:
+        return status.expires_on + timedelta(days=1)
+    if kind == OVERDUE and status.status == MISSING:
+        return applies_from(code, facts, rules)
+    if kind == LEAVER and status.status == MISSING and facts.has_left(situation.as_of):
+        return leaver_reference_due_on(facts, rules)
+    return None
+
+
+def _attestation_anchor(facts: MemberFacts, situation: Situation, policy: ReminderPolicy) -> date | None:
+    as_of, attested = situation.as_of, situation.last_attested_on
+    request_on = attestation_request_on(year_of(as_of), policy)
+    if facts.has_left(as_of) or as_of < request_on or (attested is not None and attested >= request_on):
+        return None
+    return request_on
+
+
+def reminder_due(kind: str, code: str, situation: Situation, policy: ReminderPolicy, rules: Rules = Rules(),
+                 member: object = None) -> Due | None:
+    """The latest step of the `kind` reminder about `code` due in `situation`, or None."""
+    anchor = due_anchor(kind, code, situation, policy, rules)
+    step = None if anchor is None else _latest_step(kind, code, anchor, situation, policy)
+    return None if step is None else Due(kind, code, anchor, step[0], step[1], member)
+
+
+def _latest_step(kind: str, code: str, anchor: date, situation: Situation,
+                 policy: ReminderPolicy) -> tuple[str, date] | None:
+    """(step, the day it fell due) of the latest step of a reminder anchored on `anchor`."""
+    as_of = situation.as_of
+    if kind in (EXPIRY, DECLARATION):
+        leads = policy.expiry_lead_days if kind == EXPIRY else policy.declaration_lead_days
+        lead = latest_lead_step(anchor, leads, as_of)
+        return None if lead is None else (f"before_{lead}", anchor - timedelta(days=lead))
+    if kind == OVERDUE:
         step = overdue_step(anchor, as_of, policy)
         if step is None:
             return None
         due_on = anchor + timedelta(days=(step - 1) * policy.overdue_repeat_days)
-        return Due(OVERDUE, status.code, anchor, f"{status.status}_{step}", due_on, member)
-    return None
+        return f"{situation.statuses[code].status}_{step}", due_on
+    if kind == LEAVER:  # 'left' the day after the end date, 'overdue' the day after the deadline
+        return ("overdue", anchor + timedelta(days=1)) if as_of > anchor else \
+            ("left", situation.facts.end_on + timedelta(days=1))
+    if kind == ATTESTATION:
+        return "request", max(anchor, situation.facts.start_on)
+    return "weekly", anchor
 
 
-def leaver_step(member: object, facts: MemberFacts, status: CheckStatus, as_of: date, rules: Rules) -> Due | None:
-    """'left' the day after the end date, 'overdue' the day after the 30-day window, while not completed."""
-    if status.status != MISSING or not facts.has_left(as_of):
+NO_LONGER_DUE = {
+    EXPIRY: "the check has been renewed or no longer applies",
+    OVERDUE: "the check has been completed or no longer applies",
+    LEAVER: "the check has been completed or no longer applies",
+    ATTESTATION: "the self-attestation has been completed or is no longer asked for",
+    DECLARATION: "the declaration has been signed",
+    DIGEST: "a newer weekly digest replaces it",
+}
+
+
+def still_due(kind: str, code: str, anchor_on: date, situation: Situation, policy: ReminderPolicy,
+              rules: Rules = Rules()) -> str | None:
+    """None while a queued reminder (kind, code, anchor) still applies in `situation`; otherwise why not.
+
+    The same rule as the pass (`due_anchor`): a renewed check moves the anchor, a completed or no longer
+    required one removes it, a signed declaration or a completed attestation ends the request. A step
+    that fell due stays due until then, even when the message is delivered a few days late.
+    """
+    if due_anchor(kind, code, situation, policy, rules) == anchor_on:
         return None
-    deadline = leaver_reference_due_on(facts, rules)
-    if as_of > deadline:
-        return Due(LEAVER, "leaver_reference", deadline, "overdue", deadline + timedelta(days=1), member)
-    return Due(LEAVER, "leaver_reference", deadline, "left", facts.end_on + timedelta(days=1), member)
+    return NO_LONGER_DUE[kind]
 
 
-def financial_year(day: date) -> int:
-    """The first calendar year of the NHS financial year containing `day`."""
-    return day.year if (day.month, day.day) >= (4, 1) else day.year - 1
+def check_reminders(member: object, facts: MemberFacts, statuses: Mapping[str, CheckStatus], as_of: date,
+                    policy: ReminderPolicy, rules: Rules) -> list[Due]:
+    """Expiry, overdue and leaver-reference steps due for one member on `as_of` (one per check at most)."""
+    situation = Situation(as_of, facts, statuses)
+    due = []
+    for code in statuses:
+        kinds = (LEAVER,) if code == "leaver_reference" else (EXPIRY, OVERDUE)
+        found = (reminder_due(kind, code, situation, policy, rules, member) for kind in kinds)
+        due += [d for d in found if d is not None][:1]
+    return due
+
+
+def attestation_request_on(year: int, policy: ReminderPolicy) -> date:
+    """The day the attestation request for financial year `year` is sent: the configured MM-DD inside
+    that year (a request day before April falls in the calendar year `year + 1`; checks.years.day_in_year)."""
+    return day_in_year(year, policy.attestation_request_on)
 
 
 def attestation_request(member: object, facts: MemberFacts, last_attested_on: date | None, as_of: date,
                         policy: ReminderPolicy) -> Due | None:
-    """The year's attestation request, due from the request day (1 April) to a serving member who has not
+    """The year's attestation request, due from the year's request day to a serving member who has not
     attested since then."""
-    if not facts.has_started(as_of) or facts.has_left(as_of):
-        return None
-    year = financial_year(as_of)
-    request_on = date(year, *policy.attestation_request_on)
-    if as_of < request_on or (last_attested_on is not None and last_attested_on >= request_on):
-        return None
-    return Due(ATTESTATION, "self_attestation", request_on, "request", max(request_on, facts.start_on), member)
+    situation = Situation(as_of, facts, last_attested_on=last_attested_on)
+    return reminder_due(ATTESTATION, "self_attestation", situation, policy, member=member)
 
 
 def declaration_deadline(year: int, policy: ReminderPolicy) -> date:
-    """The deadline of the declaration for the financial year starting 1 April `year`."""
-    return date(year + 1, *policy.declaration_deadline)
+    """The deadline of the declaration for financial year `year`: the configured MM-DD in the year after."""
+    return day_in_year(year + 1, policy.declaration_deadline)
+
+
+def declaration_year(deadline: date) -> int:
+    """The financial year whose declaration is due by `deadline` (the inverse of `declaration_deadline`)."""
+    return year_of(deadline) - 1
 
 
 def declaration_reminder(signed_years: Iterable[int], as_of: date, policy: ReminderPolicy) -> Due | None:
     """The reminder to the chair and the secretaries before the deadline of last year's declaration,
     while it is unsigned."""
-    year = financial_year(as_of) - 1
-    if year in set(signed_years):
-        return None
-    deadline = declaration_deadline(year, policy)
-    lead = latest_lead_step(deadline, policy.declaration_lead_days, as_of)
-    if lead is None:
-        return None
-    return Due(DECLARATION, DECLARATION_CODE, deadline, f"before_{lead}", deadline - timedelta(days=lead))
+    situation = Situation(as_of, signed_years=frozenset(signed_years))
+    return reminder_due(DECLARATION, DECLARATION_CODE, situation, policy)
+
+
+@dataclass(frozen=True)
+class PrefilterWindow:
+    """Members to look at: anyone (`everyone`, on the request day), else those with a record expiring in
+    [early, late], a check or the appraisal starting to apply in [early, as_of], or an end date in
+    [left_since, as_of]."""
+
+    everyone: bool
+    early: date
+    late: date
+    left_since: date
+
+
+def prefilter_window(since: date, as_of: date, policy: ReminderPolicy, rules: Rules) -> PrefilterWindow:
+    """The date ranges the pass's indexed SQL prefilter reads, from the same numbers as `due_anchor`.
+
+    A superset filter: every member with a step falling due between `since` (the last pass) and `as_of`
+    has a date in one of these ranges, so only they are looked at; `due_anchor` then decides.
+    """
+    request_on = attestation_request_on(year_of(as_of), policy)
+    return PrefilterWindow(
+        everyone=since < request_on <= as_of,
+        early=since - timedelta(days=policy.overdue_span_days + 1),
+        late=as_of + timedelta(days=max(policy.expiry_lead_days, default=0)),
+        left_since=since - timedelta(days=rules.leaver_reference_days + 2),
+    )
 
 
 def digest_due(as_of: date, policy: ReminderPolicy) -> Due:

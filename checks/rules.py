@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from checks.catalogue import AFTER_FIRST_YEAR, CATALOGUE, LEAVERS, REGISTERED, get_check
+from checks.catalogue import AFTER_FIRST_YEAR, CATALOGUE, LEAVERS, REGISTERED, CheckType
 from checks.dates import add_months
 
 # Check statuses, worst first where it matters.
@@ -21,18 +21,40 @@ OUTCOMES = (CLEAR, ISSUE, NOT_APPLICABLE)
 _OUTCOME_RANK = {NOT_APPLICABLE: 0, CLEAR: 1, ISSUE: 2}
 
 
+# Why a member is outside the Framework on a date (CONTRACT.md `fpp status`): listed apart, never counted.
+STARTS_LATER, SHORT_INTERIM = "starts_later", "short_interim"
+
+
 @dataclass(frozen=True)
 class Rules:
-    """The configurable numbers behind the rules (FPPT.md's defaults)."""
+    """The configurable numbers behind the rules (FPPT.md's defaults), and the check catalogue they
+    apply: a value, so that an organisation's own checks can join the standard ones (FPPT.md section 3).
+    Statuses list the catalogue's codes in its order."""
 
     warning_window_days: int = 60
     appraisal_after_months: int = 12
     leaver_reference_days: int = 30
-    validity_months: Mapping[str, int | None] = field(
-        default_factory=lambda: {c.code: c.validity_months for c in CATALOGUE})
+    interim_cover_weeks: int = 6
+    validity_months: Mapping[str, int | None] = field(default_factory=dict)  # overrides of the catalogue's
+    catalogue: tuple[CheckType, ...] = field(default=CATALOGUE, repr=False)
+    _by_code: Mapping[str, CheckType] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_code", {c.code: c for c in self.catalogue})
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.catalogue)
+
+    def check(self, code: str) -> CheckType:
+        """The catalogue's check type for `code`; KeyError for a code it does not hold."""
+        return self._by_code[code]
 
     def validity(self, code: str) -> int | None:
-        return self.validity_months.get(code, get_check(code).validity_months)
+        """Months a clear record of `code` lasts (None: once): the configured value, else the catalogue's."""
+        if code in self.validity_months:
+            return self.validity_months[code]
+        return self.check(code).validity_months
 
 
 @dataclass(frozen=True)
@@ -42,12 +64,38 @@ class MemberFacts:
     start_on: date
     end_on: date | None = None
     has_registration: bool = False
+    is_interim: bool = False
 
     def has_left(self, as_of: date) -> bool:
         return self.end_on is not None and as_of > self.end_on
 
     def has_started(self, as_of: date) -> bool:
         return self.start_on <= as_of
+
+
+def is_short_interim(facts: MemberFacts, rules: Rules) -> bool:
+    """An interim appointment of at most `rules.interim_cover_weeks` weeks, start and end dates both
+    counted (FPPT.md section 1: the Framework covers interim cover of more than that). An interim with
+    no end date is in scope: its cover is open-ended, so nothing shows it is short."""
+    if not facts.is_interim or facts.end_on is None:
+        return False
+    return (facts.end_on - facts.start_on).days + 1 <= 7 * rules.interim_cover_weeks
+
+
+def out_of_scope(facts: MemberFacts, as_of: date, rules: Rules) -> str | None:
+    """Why the member is outside the register's board on `as_of` (`SHORT_INTERIM`, `STARTS_LATER`), or
+    None when they are on it, serving or left. Out-of-scope members are listed apart, never counted,
+    reported or reminded."""
+    if is_short_interim(facts, rules):
+        return SHORT_INTERIM
+    if not facts.has_started(as_of):
+        return STARTS_LATER
+    return None
+
+
+def in_scope(facts: MemberFacts, as_of: date, rules: Rules) -> bool:
+    """Whether the member is on the board or left by `as_of` and the Framework covers them."""
+    return out_of_scope(facts, as_of, rules) is None
 
 
 @dataclass(frozen=True)
@@ -109,7 +157,7 @@ def latest_record(records: Iterable[Record], as_of: date) -> Record | None:
 
 def is_required(code: str, facts: MemberFacts, as_of: date, rules: Rules) -> bool:
     """Whether check `code` applies to the member on `as_of` (FPPT.md section 4, `not_required`)."""
-    applies_to = get_check(code).applies_to
+    applies_to = rules.check(code).applies_to
     if applies_to == LEAVERS:
         return facts.has_left(as_of)
     if facts.has_left(as_of):
@@ -169,9 +217,10 @@ def check_status(code: str, facts: MemberFacts, records: Iterable[Record], as_of
 
 def member_status(facts: MemberFacts, records_by_code: Mapping[str, Iterable[Record]], as_of: date,
                   rules: Rules) -> MemberStatus:
-    """Every check's status and the member's overall status on `as_of` (first match wins)."""
+    """Every check's status, for each check of `rules.catalogue` in its order, and the member's overall
+    status on `as_of` (first match wins)."""
     checks = {c.code: check_status(c.code, facts, records_by_code.get(c.code, ()), as_of, rules)
-              for c in CATALOGUE}
+              for c in rules.catalogue}
     return MemberStatus(overall_status(facts, checks, as_of), checks)
 
 
@@ -181,7 +230,8 @@ def overall_status(facts: MemberFacts, checks: Mapping[str, CheckStatus], as_of:
     if not facts.has_started(as_of):
         return NOT_STARTED
     if facts.has_left(as_of):
-        return LEFT if checks["leaver_reference"].latest is not None else ACTION_REQUIRED
+        reference = checks.get("leaver_reference")
+        return LEFT if reference is not None and reference.latest is not None else ACTION_REQUIRED
     statuses = {c.status for c in checks.values()}
     if CONCERN in statuses:
         return CONCERN

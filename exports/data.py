@@ -17,16 +17,6 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 
-def year_label(year: int) -> str:
-    """The NHS financial year label: 2025 -> "2025/26" (1 April 2025 to 31 March 2026)."""
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
-def year_period(year: int) -> tuple[date, date]:
-    """First and last day of the NHS financial year starting 1 April ``year``."""
-    return date(year, 4, 1), date(year + 1, 3, 31)
-
-
 class CheckColumn(NamedTuple):
     """One check type as a column of the workbook, in catalogue order (FPPT.md section 3).
 
@@ -197,7 +187,10 @@ class DeclarationData:
 
     @property
     def year_label(self) -> str:
-        return year_label(self.year)
+        """The period as the NHS names it: 1 April 2025 to 31 March 2026 -> "2025/26".
+
+        Read from the period the integrator gives (checks.years decides it), so exports hold no year rule."""
+        return f"{self.period_start.year}/{self.period_end.year % 100:02d}"
 
     @property
     def references_done(self) -> int:

@@ -88,6 +88,8 @@ def configure_extensions(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from fpp.converters import YearConverter
+    app.url_map.converters["year"] = YearConverter  # before the routes that use <year:year>
     import importlib
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
@@ -114,13 +116,16 @@ def configure_errors(app: Flask) -> None:
 
 
 def configure_write_intent(app: Flask) -> None:
+    """The transaction policy follows what a view declares (`@writes`), not the HTTP method."""
     from flask import request
 
-    from fpp.extensions import sqlite_write_intent
+    from fpp.extensions import sqlite_write_intent, view_writes
+
+    db.guard_reads()
 
     @app.before_request
     def declare_write_intent():
-        sqlite_write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+        sqlite_write_intent.set(view_writes(app.view_functions.get(request.endpoint)))
 
     @app.teardown_request
     def end_write_intent(_exc):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib
 import sys
 from datetime import date
+from contextlib import contextmanager
 from functools import wraps
 
 import click
@@ -38,20 +39,58 @@ def app_factory():
     return create_app()
 
 
-def with_app(func):
-    """Run the command inside an app context, with the CLI named as the actor in the audit trail."""
+def with_app(func=None, *, writes: bool = True, needs_register: bool = True):
+    """Run the command inside an app context, with the CLI named as the actor in the audit trail.
+
+    A command that changes the register (`writes`, the default) begins its SQLite transactions
+    IMMEDIATE, so parallel writers queue on the busy timeout instead of failing; if the lock is still
+    held when that runs out, the command says so and changes nothing. `needs_register=False` is for
+    `init-db`: every other command first checks that a register exists where the settings point.
+    """
+    if func is None:
+        return lambda f: with_app(f, writes=writes, needs_register=needs_register)
+
     @wraps(func)
     def wrapper(*args, **kwargs):
         from fpp import cli as this
         from fpp.audit.operations import set_actor
+        from fpp.extensions import write_intent
         try:
             app = this.app_factory()
         except ConfigError as exc:
             raise UserError(str(exc)) from None
-        with app.app_context():
+        if needs_register:
+            _require_register(app)
+        with app.app_context(), write_intent(writes), _busy_is_a_message():
             set_actor(None, "cli")
             return func(*args, **kwargs)
     return wrapper
+
+
+def _require_register(app) -> None:
+    from fpp.migrate import is_initialised
+    if not is_initialised(app.config["DATABASE_URL"]):
+        where = app.config["DATA_DIR"]
+        raise UserError(f"no register has been set up here (data folder {where}, database "
+                        f"{_safe_url(app.config['DATABASE_URL'])}). Run `fpp init-db` to create one, or "
+                        "set FPP_DATA_DIR / FPP_CONFIG to point at yours.")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@contextmanager
+def _busy_is_a_message():
+    from sqlalchemy.exc import OperationalError
+    try:
+        yield
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+            raise
+        raise UserError("the register is busy: another command or user held the database for longer than "
+                        "the 30-second wait. Nothing was changed; run the command again.") from None
 
 
 def iso_date(value: str | None, option: str) -> date | None:
@@ -63,13 +102,29 @@ def iso_date(value: str | None, option: str) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD", param_hint=option) from None
 
 
+class YearParam(click.ParamType):
+    """A financial year by its first calendar year (2025 for 2025/26), within checks.years' bounds."""
+
+    name = "year"
+
+    def convert(self, value, param, ctx) -> int:
+        from checks.years import parse_year
+        try:
+            return parse_year(value)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+YEAR = YearParam()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """The Fit and Proper Persons register."""
 
 
 @click.command("init-db")
-@with_app
+@with_app(needs_register=False)
 def init_db() -> None:
     """Create or upgrade the database schema (Alembic)."""
     from flask import current_app

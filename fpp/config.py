@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from checks import CHECK_CODES, Rules
+from checks.years import parse_month_day
 
 
 class ConfigError(Exception):
@@ -30,38 +31,102 @@ def _bool(value: Any) -> bool:
 
 
 def _int(value: Any) -> int:
-    if isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or not text.lstrip("-").isdigit():
         raise ValueError(f"expected a whole number, got {value!r}")
-    return int(value)
+    return int(text)
 
 
-def _non_negative(value: Any) -> int:
+def _at_least(low: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        number = _int(value)
+        if number < low:
+            raise ValueError(f"expected {low} or more, got {number}")
+        return number
+    return parse
+
+
+_non_negative, _positive = _at_least(0), _at_least(1)
+
+
+def _port(value: Any) -> int:
     number = _int(value)
-    if number < 0:
-        raise ValueError(f"expected zero or more, got {number}")
+    if not 1 <= number <= 65535:
+        raise ValueError(f"expected a port number from 1 to 65535, got {number}")
     return number
+
+
+def _text(blank: bool = True) -> Callable[[Any], str]:
+    """Text as written (TOML strings and environment values); a table, list or number is refused."""
+    def parse(value: Any) -> str:
+        if not isinstance(value, (str, os.PathLike)):
+            raise ValueError(f"expected text, got {value!r}")
+        text = os.fspath(value)
+        if not blank and not text.strip():
+            raise ValueError("expected some text, got nothing")
+        return text
+    return parse
+
+
+def _single_word(what: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = _text(blank=False)(value).strip()
+        if any(c.isspace() for c in text):
+            raise ValueError(f"expected {what}, got {value!r}")
+        return text
+    return parse
+
+
+def _email(value: Any) -> str:
+    text = _single_word("an e-mail address")(value)
+    local, at, domain = text.rpartition("@")
+    if not (at and local and domain):
+        raise ValueError(f"expected an e-mail address like fpp@trust.nhs.uk, got {value!r}")
+    return text
+
+
+def _base_url(value: Any) -> str:
+    text = _single_word("an address like https://fpp.trust.nhs.uk")(value)
+    scheme, sep, rest = text.partition("://")
+    if scheme not in ("http", "https") or not sep or not rest.split("/")[0]:
+        raise ValueError(f"expected an address starting http:// or https://, got {value!r}")
+    return text
+
+
+def _database_url(value: Any) -> str:
+    """Empty (a SQLite file in data_dir) or a SQLAlchemy URL of a supported database (CONTRACT.md)."""
+    text = _text()(value).strip()
+    if not text:
+        return text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+    try:
+        backend = make_url(text).get_backend_name()
+    except ArgumentError:
+        raise ValueError(f"expected a database URL like sqlite:///path or postgresql+psycopg://..., "
+                         f"got {value!r}") from None
+    if backend not in ("sqlite", "postgresql"):
+        raise ValueError(f"expected a SQLite or PostgreSQL URL, got a {backend} one")
+    return text
 
 
 def _choice(*allowed: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
-        if str(value) not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             raise ValueError(f"expected one of {', '.join(allowed)}, got {value!r}")
         return str(value)
     return parse
 
 
 def _time_of_day(value: Any) -> str:
-    text = str(value).strip()
+    text = _text()(value).strip()
     hours, _, minutes = text.partition(":")
     if not (hours.isdigit() and minutes.isdigit() and 0 <= int(hours) < 24 and 0 <= int(minutes) < 60
             and len(minutes) == 2):
         raise ValueError(f"expected a time of day HH:MM, got {value!r}")
     return f"{int(hours):02d}:{minutes}"
-
-
-def _int_list(value: Any) -> list[int]:
-    items = value if isinstance(value, list) else [v for v in str(value).split(",") if v.strip()]
-    return sorted({_non_negative(v) for v in items}, reverse=True)
 
 
 def _validity(value: Any) -> dict[str, int | None]:
@@ -92,52 +157,37 @@ def _lead_days(value: Any) -> tuple[int, ...]:
 
 
 def _month_day(value: Any) -> str:
-    """A day that exists every year, as MM-DD."""
-    from datetime import date
-    text = str(value).strip()
-    month, separator, day = text.partition("-")
-    try:
-        if separator != "-" or len(text) != 5:
-            raise ValueError
-        date(2023, int(month), int(day))
-    except ValueError:
-        raise ValueError(f"expected a day of the year MM-DD, got {value!r}") from None
-    return text
+    """A day that exists every year, as MM-DD (checks.years.parse_month_day)."""
+    month, day = parse_month_day(_text()(value))
+    return f"{month:02d}-{day:02d}"
 
 
 def _weekday(value: Any) -> str:
     from checks.reminders import WEEKDAYS
-    text = str(value).strip().lower()
+    text = _text()(value).strip().lower()
     if text not in WEEKDAYS:
         raise ValueError(f"expected a day of the week (monday ... sunday), got {value!r}")
     return text
 
 
-def _positive(value: Any) -> int:
-    number = _int(value)
-    if number < 1:
-        raise ValueError(f"expected 1 or more, got {number}")
-    return number
-
-
 # key: (parser, default). Section keys are flattened with "_" (e.g. [rules] warning_window_days).
 SCHEMA: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "env": (_choice("development", "production"), "development"),
-    "database_url": (str, ""),
-    "data_dir": (str, "./instance"),
-    "secret_key": (str, ""),
-    "organisation_name": (str, "Example NHS Foundation Trust"),
+    "database_url": (_database_url, ""),
+    "data_dir": (_text(blank=False), "./instance"),
+    "secret_key": (_text(), ""),
+    "organisation_name": (_text(blank=False), "Example NHS Foundation Trust"),
     "mail_backend": (_choice("file", "smtp"), "file"),
-    "smtp_host": (str, "localhost"),
-    "smtp_port": (_int, 25),
+    "smtp_host": (_single_word("a host name"), "localhost"),
+    "smtp_port": (_port, 25),
     "smtp_starttls": (_bool, False),
-    "smtp_user": (str, ""),
-    "smtp_password": (str, ""),
-    "mail_from": (str, "fpp@localhost"),
-    "base_url": (str, "http://127.0.0.1:5000"),
+    "smtp_user": (_text(), ""),
+    "smtp_password": (_text(), ""),
+    "mail_from": (_email, "fpp@localhost"),
+    "base_url": (_base_url, "http://127.0.0.1:5000"),
     "max_upload_mb": (_non_negative, 20),
-    "argon2_time_cost": (_non_negative, 3),
-    "argon2_memory_cost": (_non_negative, 65536),
+    "argon2_time_cost": (_positive, 3),
+    "argon2_memory_cost": (_at_least(32), 65536),  # KiB; argon2 needs 8 per lane (4 lanes)
     "session_cookie_secure": (_bool, None),
     "rules_warning_window_days": (_non_negative, 60),
     "rules_appraisal_after_months": (_non_negative, 12),
@@ -145,7 +195,7 @@ SCHEMA: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "rules_interim_cover_weeks": (_non_negative, 6),
     "rules_retention_age_years": (_non_negative, 75),
     "rules_validity_months": (_validity, {}),
-    "annual_declaration_deadline": (str, "06-30"),
+    "annual_declaration_deadline": (_month_day, "06-30"),
     # Reminders, outbox and scheduler (issue 5; config.example.toml [reminders], [outbox], [scheduler]).
     "reminders_expiry_lead_days": (_lead_days, (60, 30, 7)),
     "reminders_overdue_repeat_days": (_positive, 7),
@@ -163,7 +213,7 @@ SCHEMA: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "scheduler_send_interval_seconds": (_positive, 60),
     "scheduler_lease_seconds": (_positive, 90),
     "scheduler_heartbeat_stale_minutes": (_positive, 15),
-    "annual_statement": (str, (
+    "annual_statement": (_text(blank=False), (
         "I confirm that the board members listed have been assessed against the Fit and Proper Person "
         "Test Framework, and that the outcomes recorded here are a true account of those assessments.")),
 }
@@ -190,6 +240,7 @@ class Settings:
             warning_window_days=self["rules_warning_window_days"],
             appraisal_after_months=self["rules_appraisal_after_months"],
             leaver_reference_days=self["rules_leaver_reference_days"],
+            interim_cover_weeks=self["rules_interim_cover_weeks"],
             validity_months={**base.validity_months, **self["rules_validity_months"]},
         )
 

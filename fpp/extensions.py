@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import contextvars
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
 
 class Base(DeclarativeBase):
@@ -28,6 +30,11 @@ class Database:
         self.session.configure(bind=self.engine)
         app.teardown_appcontext(lambda exc: self.session.remove())
 
+    def guard_reads(self) -> None:
+        """Refuse, at flush, a change made where no write was declared (see the transaction policy)."""
+        if not event.contains(self.session, "before_flush", _refuse_writes_outside_intent):
+            event.listen(self.session, "before_flush", _refuse_writes_outside_intent)
+
 
 def make_engine(url: str) -> Engine:
     """An engine with the per-backend settings the register relies on."""
@@ -40,14 +47,79 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-# Requests that change things begin SQLite transactions IMMEDIATE: they take the write lock at the start,
-# so two of them (a double click) queue on the busy timeout instead of one failing with "database is
-# locked" when both try to upgrade a read lock. Reads keep a plain BEGIN and never wait for a writer.
+# The transaction policy (docs/operations.md, "Transactions"):
+# - A view or command that changes the register says so (`@writes`, `with_app`). Its SQLite transaction
+#   begins IMMEDIATE: it takes the write lock at the start, so two writers (a double click, parallel
+#   imports) queue on the busy timeout instead of one failing with "database is locked" when both try to
+#   upgrade a read lock.
+# - Every other view reads: a plain BEGIN that never waits for a writer, and nothing it does may flush a
+#   change (a guard refuses it). The one write a read may make, an audit entry of who read what, goes
+#   through `own_transaction()`: a short transaction of its own that waits for the lock.
 sqlite_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("sqlite_write_intent", default=False)
+WRITES_ATTR = "fpp_writes"
+
+
+def writes(view: Callable) -> Callable:
+    """Declare that a view changes the register (put it just under the route decorator)."""
+    setattr(view, WRITES_ATTR, True)
+    return view
+
+
+def view_writes(view: Callable | None) -> bool:
+    """Whether a view was declared with `@writes` (the attribute survives functools.wraps)."""
+    return bool(getattr(view, WRITES_ATTR, False))
+
+
+@contextmanager
+def write_intent(on: bool = True) -> Iterator[None]:
+    """Within this block, new SQLite transactions begin IMMEDIATE (wait for the write lock)."""
+    token = sqlite_write_intent.set(on)
+    try:
+        yield
+    finally:
+        sqlite_write_intent.reset(token)
+
+
+@contextmanager
+def own_transaction() -> Iterator[Session]:
+    """A short transaction of its own, committed at the end of the block: for the audit entry a read
+    records. It waits for the write lock (BEGIN IMMEDIATE with the busy timeout on SQLite; PostgreSQL's
+    row locks and the audit advisory lock), and leaves the request's own read transaction alone. In
+    tests, where the request session is bound to one connection, it is a savepoint on that connection."""
+    session = Session(bind=db.session.get_bind(), join_transaction_mode="create_savepoint",
+                      expire_on_commit=False)
+    try:
+        with write_intent(), session.begin():
+            session.info["own_transaction"] = True
+            yield session
+    finally:
+        session.close()
 
 
 def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A view not declared `@writes` tried to change the register."""
+
+
+def may_write(session: Session) -> bool:
+    """Whether this session may change the register now: outside a request (CLI, jobs, tests), in a
+    view declared `@writes`, or in `own_transaction()`."""
+    return (not has_request_context() or sqlite_write_intent.get()
+            or bool(session.info.get("own_transaction")))
+
+
+def require_write(session: Session) -> None:
+    """Refuse a change where the policy allows none (a programming error, caught by the tests)."""
+    if not may_write(session):
+        raise ReadOnlyViolation("a read-only request tried to change the register; declare the view @writes")
+
+
+def _refuse_writes_outside_intent(session, _context, _instances) -> None:
+    if session.new or session.dirty or session.deleted:
+        require_write(session)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -19,3 +19,19 @@ def alembic_config(database_url: str) -> Config:
 def upgrade(database_url: str) -> None:
     """Bring the database to the newest schema (every branch head)."""
     command.upgrade(alembic_config(database_url), "heads")
+
+
+def is_initialised(database_url: str) -> bool:
+    """Whether `fpp init-db` has built a schema there (an SQLite file is never created by asking)."""
+    from sqlalchemy import create_engine, inspect
+    from sqlalchemy.engine import make_url
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:" or not Path(url.database).is_file():
+            return False
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return inspect(connection).has_table("alembic_version")
+    finally:
+        engine.dispose()

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from checks import CATALOGUE, get_check
 from checks.people import POSITION_LABELS
+from checks.records import DBS_LEVEL_LABELS, RECORD_OUTCOME_LABELS
 from fpp.navigation import extra_nav_items
 
 STATUS_LABELS = {
@@ -20,7 +21,6 @@ STATUS_TAGS = {
     "action_required": "orange", "concern": "red", "not_required": "grey", "left": "grey",
     "not_started": "grey",
 }
-OUTCOME_LABELS = {"clear": "Clear", "issue": "Issue found", "not_applicable": "Not applicable"}
 
 
 def format_date(value: date | datetime | None, style: str = "short") -> str:
@@ -49,7 +49,8 @@ def url_with(**changes) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["status_label"] = lambda s: STATUS_LABELS.get(s, s)
-    app.jinja_env.filters["outcome_label"] = lambda s: OUTCOME_LABELS.get(s, s)
+    app.jinja_env.filters["outcome_label"] = lambda s: RECORD_OUTCOME_LABELS.get(s, s)
+    app.jinja_env.filters["dbs_level_label"] = lambda s: DBS_LEVEL_LABELS.get(s, s)
     app.jinja_env.filters["check_label"] = lambda code: get_check(code).label
     app.jinja_env.filters["position_label"] = lambda s: POSITION_LABELS.get(s, s)
     app.jinja_env.globals.update(

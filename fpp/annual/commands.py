@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from fpp.cli import with_app
+from fpp.cli import YEAR, with_app
 
 
 def register(cli: click.Group) -> None:
@@ -16,12 +16,12 @@ def declaration() -> None:
 
 
 @declaration.command("show")
-@click.option("--year", required=True, type=click.IntRange(2000, 2100),
+@click.option("--year", required=True, type=YEAR,
               help="The year starting 1 April YEAR (2025 means 2025/26).")
 @with_app
 def show(year: int) -> None:
     """Print the declaration's state (unsigned, signed or stale with the changes) and its hash."""
-    from checks.annual import year_label
+    from checks.years import year_label
     from fpp.annual.declaration import declaration_state
     state = declaration_state(year)
     label, latest = year_label(year), state.latest

@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from checks.annual import OUTCOMES, content_hash, diff_content, year_label
-from checks.dates import financial_year_bounds
+from checks.annual import ASSESSMENT_OUTCOMES, content_hash, diff_content
+from checks.years import year_bounds, year_label
 from fpp.annual.models import Declaration
 from fpp.annual.queries import YearRow, user_label, year_rows
 
@@ -43,9 +43,9 @@ def build_content(year: int, rows: list[YearRow] | None = None) -> dict[str, Any
     the counts by outcome, new appointments and leavers with their references."""
     from fpp.extensions import settings
     rows = year_rows(year, settings().rules) if rows is None else rows
-    start, end = financial_year_bounds(year)
+    start, end = year_bounds(year)
     members = [_member_content(row) for row in rows]
-    counts = {outcome: sum(1 for m in members if m["outcome"] == outcome) for outcome in OUTCOMES}
+    counts = {outcome: sum(1 for m in members if m["outcome"] == outcome) for outcome in ASSESSMENT_OUTCOMES}
     return {
         "organisation": settings()["organisation_name"],
         "year": year,

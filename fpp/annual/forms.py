@@ -4,8 +4,8 @@ from __future__ import annotations
 from wtforms import PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from checks.annual import ATTESTATION_ITEMS, LCF_DOMAINS, LCF_RATINGS, OUTCOMES, assess_answers
-from fpp.annual.models import OUTCOME_LABELS
+from checks.annual import (ASSESSMENT_OUTCOME_LABELS, ASSESSMENT_OUTCOMES, ATTESTATION_ITEMS, LCF_DOMAINS,
+                           LCF_RATINGS, assess_answers)
 from fpp.forms import BaseForm, DateInputField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -57,7 +57,7 @@ class RequestAttestationsForm(BaseForm):
 
 
 class OutcomeForm(BaseForm):
-    outcome = RadioField("Outcome", choices=[(o, OUTCOME_LABELS[o]) for o in OUTCOMES],
+    outcome = RadioField("Outcome", choices=[(o, ASSESSMENT_OUTCOME_LABELS[o]) for o in ASSESSMENT_OUTCOMES],
                          validators=[InputRequired("Choose an outcome")])
     mitigation_note = TextAreaField("Mitigations", validators=[Optional(), Length(max=5000)])
     action_taken = TextAreaField("Action taken", validators=[Optional(), Length(max=5000)])

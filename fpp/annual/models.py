@@ -3,20 +3,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, column, text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from checks.annual import ASSESSMENT_OUTCOMES as OUTCOMES  # defined once, in checks
 from fpp.extensions import Base
 from fpp.people.models import Member
 from fpp.timeutil import utcnow
 
-OUTCOMES = ("fit_and_proper", "fit_and_proper_with_mitigations", "not_fit_and_proper", "under_review")
-OUTCOME_LABELS = {
-    "fit_and_proper": "Fit and proper",
-    "fit_and_proper_with_mitigations": "Fit and proper with mitigations",
-    "not_fit_and_proper": "Not fit and proper",
-    "under_review": "Under review",
-}
+DIRECTIONS = ("given", "received")  # a BMR this organisation gave for a leaver, or one received on appointment
+GIVEN = text("direction = 'given'")
+# The organisation gives one reference per leaver; it may receive any number.
+ONE_GIVEN_REFERENCE = Index("uq_leaver_references_given", "member_pk", unique=True,
+                            sqlite_where=GIVEN, postgresql_where=GIVEN)
 
 
 class AttestationRequest(Base):
@@ -61,7 +62,8 @@ class Assessment(Base):
     """The chair's (or, for the chair, the SID's) outcome for a member and a year."""
 
     __tablename__ = "assessments"
-    __table_args__ = (UniqueConstraint("member_pk", "year"),)
+    __table_args__ = (UniqueConstraint("member_pk", "year"),
+                      CheckConstraint(column("outcome").in_(OUTCOMES), name="ck_assessments_outcome"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_pk: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
@@ -102,10 +104,12 @@ class LeaverReference(Base):
     """A Board Member Reference (FPPT.md section 5a), given for a leaver or received on appointment."""
 
     __tablename__ = "leaver_references"
+    __table_args__ = (ONE_GIVEN_REFERENCE,
+                      CheckConstraint(column("direction").in_(DIRECTIONS), name="ck_leaver_references_direction"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_pk: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    direction: Mapped[str] = mapped_column(String(10), default="given")  # given | received
+    direction: Mapped[str] = mapped_column(String(10), default="given")
     organisation: Mapped[str] = mapped_column(String(200))
     roles_and_dates: Mapped[str] = mapped_column(Text)
     reason_for_leaving: Mapped[str] = mapped_column(Text)

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from checks import REGULATION_5_CODES, Rules
 from checks.annual import (ATTESTATION_FORM_VERSION, ATTESTATION_ITEMS, LCF_DOMAINS, LCF_RATINGS, MITIGATED,
                            NOT_FIT, assess_answers, canonical_json, content_hash, decider_refusal,
-                           outcome_problem, served_in_year, year_label, year_of)
-from checks.dates import financial_year_bounds
+                           outcome_problem, served_in_year)
+from checks.years import year_bounds, year_label, year_of
 from fpp.annual import queries
 from fpp.annual.models import Assessment, Attestation, AttestationRequest, Declaration
 from fpp.audit import operations as audit
@@ -116,7 +116,7 @@ def record_outcome(member: Member, year: int, user: User, rules: Rules, outcome:
     if refusal:
         raise DomainError(refusal, "outcome")
     day = today()
-    if financial_year_bounds(year)[0] > day:
+    if year_bounds(year)[0] > day:
         raise DomainError(f"The year {year_label(year)} has not started yet", "outcome")
     if not served_in_year(member.facts, year):
         raise DomainError(f"{member.name} did not serve in {year_label(year)}", "outcome")
@@ -184,7 +184,7 @@ def sign_declaration(year: int, user: User, password: str) -> Declaration:
     from fpp.annual.declaration import declaration_state
     if user.role != "chair":
         raise DomainError("Only the chair signs the annual declaration.", "password")
-    _, end = financial_year_bounds(year)
+    _, end = year_bounds(year)
     if today() <= end:
         raise DomainError(f"The year {year_label(year)} ends on {end:%d/%m/%Y}: sign the declaration after that.",
                           "password")

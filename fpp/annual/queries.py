@@ -7,13 +7,14 @@ from datetime import date
 
 from sqlalchemy import select
 
-from checks import MemberStatus, Rules, member_status
+from checks import MemberStatus, Rules, is_short_interim
 from checks.annual import served_in_year, unready_checks, year_end_for
+from checks.years import year_bounds
 from fpp.annual.models import Assessment, Attestation, AttestationRequest, Declaration, LeaverReference
 from fpp.auth.models import User
-from fpp.extensions import db
+from fpp.extensions import db, settings
 from fpp.people.models import Member
-from fpp.register.queries import load_rule_records
+from fpp.register.queries import members_with_statuses
 
 
 @dataclass
@@ -34,29 +35,41 @@ class YearRow:
         return self.member.end_on is not None and self.member.end_on == self.year_end_on
 
 
-def members_in_year(year: int) -> list[Member]:
-    """Every member who served at least one day of the year, in Member ID order."""
+def served_in(year: int) -> list[Member]:
+    """Every member who served at least one day of the year, in Member ID order, short interim
+    appointments included (see `members_in_year`)."""
     members = db.session.execute(select(Member).order_by(Member.member_id)).scalars().all()
     return [m for m in members if served_in_year(m.facts, year)]
 
 
+def members_in_year(year: int, rules: Rules | None = None) -> list[Member]:
+    """The year's board: every member who served at least one day of it, in Member ID order, except
+    interim appointments of at most `rules.interim_cover_weeks` (outside the Framework). `rules`: the
+    app's when None."""
+    rules = settings().rules if rules is None else rules
+    return [m for m in served_in(year) if not is_short_interim(m.facts, rules)]
+
+
+def short_interims_in_year(year: int, rules: Rules) -> list[Member]:
+    """The year's interim appointments of at most `rules.interim_cover_weeks`: listed apart, never counted."""
+    return [m for m in served_in(year) if is_short_interim(m.facts, rules)]
+
+
 def year_rows(year: int, rules: Rules) -> list[YearRow]:
-    """The year's board with statuses at each member's year end, requests, attestations, outcomes and
-    leaver references; a fixed number of queries whatever the board's size."""
-    members = members_in_year(year)
-    pks = [m.id for m in members]
-    records = load_rule_records(pks)
+    """The year's board (`members_in_year`) with statuses at each member's year end, requests,
+    attestations, outcomes and leaver references; a fixed number of queries whatever the board's size."""
+    board = members_with_statuses(year_bounds(year)[1], rules, members=served_in(year),
+                                  status_on=lambda facts: year_end_for(facts, year))
     requests = _by_member(select(AttestationRequest).where(AttestationRequest.year == year))
     attestations = _by_member(select(Attestation).where(Attestation.year == year))
     assessments = _by_member(select(Assessment).where(Assessment.year == year))
     references = _by_member(select(LeaverReference).where(LeaverReference.direction == "given")
                             .order_by(LeaverReference.id))
     rows = []
-    for member in members:
-        end_on = year_end_for(member.facts, year)
-        status = member_status(member.facts, records.get(member.id, {}), end_on, rules)
-        rows.append(YearRow(member, end_on, status, requests.get(member.id), attestations.get(member.id),
-                            assessments.get(member.id), references.get(member.id),
+    for row in board.rows:
+        member, status = row.member, row.status
+        rows.append(YearRow(member, year_end_for(member.facts, year), status, requests.get(member.id),
+                            attestations.get(member.id), assessments.get(member.id), references.get(member.id),
                             unready_checks({c: s.status for c, s in status.checks.items()})))
     return rows
 

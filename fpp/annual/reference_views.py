@@ -5,14 +5,14 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from checks import leaver_reference_due_on
-from checks.annual import decider_refusal, year_of
+from checks.annual import decider_refusal
+from checks.years import year_of
 from fpp.access import require_member_view, roles_required
 from fpp.annual import forms, queries, references
 from fpp.annual.models import LeaverReference
 from fpp.annual.views import bp
 from fpp.forms import commit_or_fail
-from fpp.extensions import settings
-from fpp.extensions import db
+from fpp.extensions import db, settings, writes
 from fpp.people.queries import get_member
 from fpp.timeutil import today
 
@@ -39,6 +39,7 @@ def _member_or_404(member_pk: int):
 
 
 @bp.route("/members/<int:member_pk>/leaver-reference", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def new_leaver_reference(member_pk: int):
     member = _member_or_404(member_pk)
@@ -56,6 +57,7 @@ def new_leaver_reference(member_pk: int):
 
 
 @bp.route("/members/<int:member_pk>/references/received", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def new_received_reference(member_pk: int):
     member = _member_or_404(member_pk)
@@ -86,6 +88,7 @@ def show_reference(reference_id: int):
 
 
 @bp.route("/references/<int:reference_id>/sent", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def record_sent(reference_id: int):
     reference = _reference_or_404(reference_id)

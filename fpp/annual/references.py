@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from checks.annual import BMR_REQUIRED, bmr_problems
 from fpp.annual import queries
-from fpp.annual.models import LeaverReference
+from fpp.annual.models import ONE_GIVEN_REFERENCE, LeaverReference
 from fpp.audit import operations as audit
-from fpp.errors import DomainError
+from fpp.errors import DomainError, violates
 from fpp.extensions import db
 from fpp.people.models import Member
 from fpp.register.operations import record_check
@@ -36,15 +38,25 @@ def complete_leaver_reference(member: Member, recorded_by_id: int | None, **fiel
     (an issue when the organisation does not consider the member fit and proper). One per leaver."""
     if member.end_on is None:
         raise DomainError(f"{member.name} is still serving: end the appointment first.")
-    existing = queries.given_reference(member.id)
-    if existing is not None:
-        raise DomainError(f"The leaver reference for {member.name} was already completed on "
-                          f"{existing.completed_on:%d/%m/%Y}.")
+    _refuse_second_given(member)
     cleaned = _clean(fields)
     record = record_check(member, recorded_by_id, code="leaver_reference", completed_on=cleaned["completed_on"],
                           outcome="clear" if cleaned["is_fit_and_proper"] else "issue",
                           notes=f"Board Member Reference completed by {cleaned['completed_by_name']}")
-    return _add(member, "given", recorded_by_id, record.id, cleaned)
+    try:
+        return _add(member, "given", recorded_by_id, record.id, cleaned)
+    except IntegrityError as error:  # another request completed it since the check above
+        if not violates(error, ONE_GIVEN_REFERENCE):
+            raise
+        _refuse_second_given(member)
+        raise DomainError(f"The leaver reference for {member.name} was already completed.") from None
+
+
+def _refuse_second_given(member: Member) -> None:
+    existing = queries.given_reference(member.id)
+    if existing is not None:
+        raise DomainError(f"The leaver reference for {member.name} was already completed on "
+                          f"{existing.completed_on:%d/%m/%Y}.")
 
 
 def record_received_reference(member: Member, recorded_by_id: int | None, **fields: Any) -> LeaverReference:
@@ -61,8 +73,9 @@ def _add(member: Member, direction: str, recorded_by_id: int | None, record_id: 
          cleaned: dict[str, Any]) -> LeaverReference:
     reference = LeaverReference(member_pk=member.id, direction=direction, check_record_id=record_id,
                                 recorded_by_id=recorded_by_id, **cleaned)
-    db.session.add(reference)
-    db.session.flush()
+    with db.session.begin_nested():  # a SAVEPOINT: a refused insert leaves the caller's transaction usable
+        db.session.add(reference)
+        db.session.flush()
     audit.record(f"reference.{direction}", "leaver_references", reference.id, after=audit.snapshot(reference),
                  member_pk=member.id)
     return reference

@@ -4,15 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from checks.annual import ATTESTATION_ITEMS, LCF_DOMAINS, decider_refusal, year_label, year_of
-from checks.dates import financial_year_bounds
+from checks.annual import ASSESSMENT_OUTCOME_LABELS, ATTESTATION_ITEMS, LCF_DOMAINS, decider_refusal
+from checks.years import year_bounds, year_label, year_of
 from fpp.access import READ_ALL, require_member_view, roles_required
 from fpp.annual import forms, operations, queries
 from fpp.annual.declaration import declaration_state
-from fpp.annual.models import OUTCOME_LABELS, Attestation
-from fpp.extensions import settings
+from fpp.annual.models import Attestation
+from fpp.extensions import db, settings, writes
 from fpp.errors import DomainError
-from fpp.extensions import db
 from fpp.forms import commit_or_fail
 from fpp.navigation import add_nav_item
 from fpp.register.models import CheckRecord
@@ -27,13 +26,7 @@ MEMBER_ROLES = ("chair", "sid", "member")
 
 @bp.app_context_processor
 def inject():
-    return {"OUTCOME_LABELS": OUTCOME_LABELS, "year_label": year_label}
-
-
-def _valid_year(year: int) -> int:
-    if not 2000 <= year <= 2100:
-        abort(404)
-    return year
+    return {"ASSESSMENT_OUTCOME_LABELS": ASSESSMENT_OUTCOME_LABELS, "year_label": year_label}
 
 
 def _own_member():
@@ -54,6 +47,7 @@ def list_attestations():
 
 
 @bp.route("/attestations/new", methods=["GET", "POST"])
+@writes
 @roles_required(*MEMBER_ROLES)
 def new_attestation():
     member = _own_member()
@@ -88,17 +82,17 @@ def current_year():
     return redirect(url_for("annual.show_year", year=year_of(today())))
 
 
-@bp.route("/years/<int:year>")
+@bp.route("/years/<year:year>")
 @roles_required(*READ_ALL)
 def show_year(year: int):
-    _valid_year(year)
     rows = queries.year_rows(year, settings().rules)
-    start, end = financial_year_bounds(year)
+    start, end = year_bounds(year)
     return render_template("annual/year.html", year=year, rows=rows, start=start, end=end,
                            issues=queries.open_issues([r.member.id for r in rows]),
                            state=declaration_state(year), is_current=year == year_of(today()),
                            request_form=forms.RequestAttestationsForm(), rules=settings().rules,
-                           today=today(), can_act=_can_act)
+                           today=today(), can_act=_can_act,
+                           interim=queries.short_interims_in_year(year, settings().rules))
 
 
 def _can_act(member, what: str = "outcome") -> bool:
@@ -107,13 +101,14 @@ def _can_act(member, what: str = "outcome") -> bool:
                            queries.is_chair_member(member), what) is None
 
 
-@bp.route("/years/<int:year>/requests", methods=["POST"])
+@bp.route("/years/<year:year>/requests", methods=["POST"])
+@writes
 @roles_required("secretary")
 def request_attestations(year: int):
     form = forms.RequestAttestationsForm()
     if form.validate_on_submit():
         try:
-            asked = operations.request_attestations(_valid_year(year), current_user.id)
+            asked = operations.request_attestations(year, current_user.id)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -127,10 +122,10 @@ def request_attestations(year: int):
     return redirect(url_for("annual.show_year", year=year))
 
 
-@bp.route("/years/<int:year>/members/<int:member_pk>/outcome", methods=["GET", "POST"])
+@bp.route("/years/<year:year>/members/<int:member_pk>/outcome", methods=["GET", "POST"])
+@writes
 @roles_required("chair", "sid")
 def record_outcome(year: int, member_pk: int):
-    _valid_year(year)
     member = require_member_view(get_member(member_pk))
     assessment = queries.find_assessment(member.id, year)
     form = forms.OutcomeForm(obj=assessment)
@@ -143,7 +138,7 @@ def record_outcome(year: int, member_pk: int):
             member, year, current_user, settings().rules, form.outcome.data, form.mitigation_note.data,
             form.action_taken.data, form.regulator_flag()))
         if saved is not None:
-            flash(f"Outcome recorded for {member.name}: {OUTCOME_LABELS[saved.outcome]}.", "success")
+            flash(f"Outcome recorded for {member.name}: {ASSESSMENT_OUTCOME_LABELS[saved.outcome]}.", "success")
             return redirect(url_for("annual.show_year", year=year))
     return render_template("annual/outcome_form.html", form=form, member=member, year=year,
                            assessment=assessment, refusal=refusal,
@@ -151,6 +146,7 @@ def record_outcome(year: int, member_pk: int):
 
 
 @bp.route("/records/<int:record_id>/decision", methods=["GET", "POST"])
+@writes
 @roles_required("chair", "sid")
 def decide_record(record_id: int):
     record = db.session.get(CheckRecord, record_id)
@@ -167,25 +163,24 @@ def decide_record(record_id: int):
     return render_template("annual/decision_form.html", form=form, record=record, member=member, refusal=refusal)
 
 
-@bp.route("/years/<int:year>/declaration")
+@bp.route("/years/<year:year>/declaration")
 @roles_required(*READ_ALL)
 def show_declaration(year: int):
-    _valid_year(year)
     return render_template("annual/declaration.html", year=year, state=declaration_state(year),
                            versions=queries.declarations(year))
 
 
-@bp.route("/years/<int:year>/declaration/sign", methods=["GET", "POST"])
+@bp.route("/years/<year:year>/declaration/sign", methods=["GET", "POST"])
+@writes
 @roles_required("chair")
 def sign_declaration(year: int):
-    _valid_year(year)
     form = forms.SignForm()
     if form.validate_on_submit():
         signed = commit_or_fail(form, lambda: operations.sign_declaration(year, current_user, form.password.data))
         if signed is not None:
             flash(f"Declaration for {year_label(year)} signed (version {signed.version}).", "success")
             return redirect(url_for("annual.show_declaration", year=year))
-    year_end = financial_year_bounds(year)[1]
+    year_end = year_bounds(year)[1]
     return render_template("annual/sign.html", form=form, year=year, state=declaration_state(year),
                            year_end=year_end, can_sign_yet=today() > year_end)
 

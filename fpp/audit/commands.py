@@ -16,7 +16,7 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@with_app
+@with_app(writes=False)
 def audit_verify() -> None:
     """Check the audit trail's hash chain; exit 1 naming the first broken entry."""
     from fpp.audit.queries import verify_chain

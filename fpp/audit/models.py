@@ -14,7 +14,12 @@ class AuditEntry(Base):
     """Who did what to which entity, with the values before and after (JSON text)."""
 
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_entity", "entity_type", "entity_id"),
+        # A linear chain: no two entries follow the same one. The first entry's prev_hash is the genesis
+        # value (never NULL), so there is only one first entry too.
+        Index("uq_audit_entries_prev_hash", "prev_hash", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -9,9 +9,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, text
+from sqlalchemy.orm import Session
 
 from fpp.audit.models import AuditEntry
-from fpp.extensions import db
+from fpp.extensions import db, own_transaction, require_write
 from fpp.timeutil import utcnow
 
 GENESIS = "0" * 64
@@ -66,7 +67,8 @@ def record(action: str, entity_type: str, entity_id: Any = None, *, before: dict
     return record_many([item], actor=actor)[0]
 
 
-def record_many(items: list[dict[str, Any]], actor: tuple[int | None, str] | None = None) -> list[dict[str, Any]]:
+def record_many(items: list[dict[str, Any]], actor: tuple[int | None, str] | None = None,
+                session: Session | None = None) -> list[dict[str, Any]]:
     """Append one entry per item (each holds `record`'s keyword arguments), in order, chained to the last.
 
     The lock is taken and the last entry read once, and the entries go in as one bulk INSERT (imports
@@ -75,7 +77,8 @@ def record_many(items: list[dict[str, Any]], actor: tuple[int | None, str] | Non
     """
     if not items:
         return []
-    session = db.session
+    session = session or db.session
+    require_write(session)
     session.flush()  # the change itself goes first, so this transaction already holds the write lock
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
@@ -98,6 +101,18 @@ def record_many(items: list[dict[str, Any]], actor: tuple[int | None, str] | Non
         if stored != [row["hash"] for row in rows]:
             raise RuntimeError("audit entries were numbered out of order; nothing was saved")
     return rows
+
+
+def record_read(action: str, entity_type: str, entity_id: Any = None, *, after: dict | None = None,
+                member_pk: int | None = None) -> None:
+    """Audit who read what (DBS data, evidence, exports) from a view that only reads: the entry is
+    committed in a short transaction of its own that waits for the write lock (never "database is
+    locked"), whatever the request's own transaction does."""
+    item = {"action": action, "entity_type": entity_type, "entity_id": entity_id, "before": None,
+            "after": after, "member_pk": member_pk}
+    actor = current_actor()
+    with own_transaction() as session:
+        record_many([item], actor=actor, session=session)
 
 
 def record_change(action: str, obj: Any, before: dict | None, member_pk: int | None = None) -> AuditEntry | None:

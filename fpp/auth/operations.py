@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from fpp.audit import operations as audit
-from fpp.auth.models import MEMBER_ROLES, ROLE_LABELS, ROLES, User
+from fpp.auth.models import MEMBER_ROLES, ONE_ACCOUNT_PER_MEMBER, ROLE_LABELS, ROLES, User
 from fpp.auth.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
-from fpp.errors import DomainError
+from fpp.errors import DomainError, violates
 from fpp.extensions import db
 from fpp.people.models import Member
 from fpp.timeutil import utcnow
@@ -35,17 +36,27 @@ def create_user(email: str, role: str, password: str, member: Member | None = No
         raise DomainError(f"{ROLE_LABELS[role]} accounts must name the board member they belong to", "member")
     if role not in MEMBER_ROLES and member is not None:
         raise DomainError(f"{ROLE_LABELS[role]} accounts are not linked to a board member", "member")
-    if member is not None and db.session.execute(select(User.id).where(User.member_pk == member.id)).first():
+    if member is not None and _has_account(member):
         raise DomainError(f"{member.name} already has an account", "member")
     if find_user(email):
         raise DomainError(f"There is already an account for {email}", "email")
     _check_password(password)
     user = User(email=email, role=role, password_hash=hash_password(password),
                 member_pk=member.id if member else None)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a SAVEPOINT: a refused insert leaves the caller's transaction usable
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError as error:  # another request gave the member an account since the check above
+        if member is None or not violates(error, ONE_ACCOUNT_PER_MEMBER):
+            raise
+        raise DomainError(f"{member.name} already has an account", "member") from None
     audit.record("user.create", "users", user.id, after=audit.snapshot(user))
     return user
+
+
+def _has_account(member: Member) -> bool:
+    return db.session.execute(select(User.id).where(User.member_pk == member.id)).first() is not None
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -14,7 +14,7 @@ from fpp.access import roles_required
 from fpp.auth.forms import ChangePasswordForm, LoginForm, UserForm
 from fpp.auth.models import User
 from fpp.errors import DomainError
-from fpp.extensions import csrf, db
+from fpp.extensions import csrf, db, writes
 from fpp.forms import commit_or_fail
 from fpp.people.queries import get_member, members_by_name
 
@@ -32,6 +32,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@writes
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("register.home"))
@@ -60,6 +61,7 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@writes
 @login_required
 def change_password():
     form = ChangePasswordForm()
@@ -78,6 +80,7 @@ def change_password():
 
 
 @bp.route("/users", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def list_users():
     form = UserForm()

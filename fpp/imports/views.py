@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from fpp.access import roles_required
 from fpp.errors import DomainError
-from fpp.extensions import db
+from fpp.extensions import db, writes
 from fpp.navigation import add_nav_item
 from fpp.imports.tracker import Answers, ColumnMapping, TrackerError, describe
 from fpp.imports import operations, queries, uploads
@@ -23,6 +23,7 @@ SUFFIXES = (".xlsx", ".csv")
 
 
 @bp.route("/tracker", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def upload_tracker():
     form = UploadForm()
@@ -59,6 +60,7 @@ def _sheet_names(content: bytes, filename: str) -> list[str]:
 
 
 @bp.route("/tracker/<token>/mapping", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def edit_mapping(token: str):
     note, content = _upload(token)
@@ -107,6 +109,7 @@ def _already_applied():
 
 
 @bp.route("/tracker/<token>/preview", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def preview_import(token: str):
     note, content = _upload(token)

@@ -15,9 +15,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from checks import OUTCOMES, find_check
-from checks.people import default_is_executive, find_position
+from checks.people import POSITION_LABEL_LIST, default_is_executive, find_position
+from checks.records import DBS_LEVELS
 
-DBS_LEVELS = ("basic", "standard", "enhanced", "enhanced_barred")
 MEMBER_COLUMNS = {  # header as CONTRACT.md writes it -> (field, required)
     "Member ID": ("member_id", True), "Name": ("name", True), "Email": ("email", False),
     "Position": ("position", True), "Role title": ("role_title", False), "Voting": ("is_voting", False),
@@ -185,8 +185,7 @@ def _member_row(row: Row, raw: dict, report) -> None:
 def _position(value: Any) -> str:
     code = find_position(_text(value) or "")
     if code is None:
-        raise ValueError(f"{_text(value)!r} is not a position: use Chair, Senior independent director, "
-                         "Non-executive director, Chief executive, Executive director or Associate director")
+        raise ValueError(f"{_text(value)!r} is not a position: use {POSITION_LABEL_LIST}")
     return code
 
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, String, Text, column
 from sqlalchemy.orm import Mapped, mapped_column
 
 from checks import MemberFacts
-from checks.people import POSITION_LABELS
+from checks.people import POSITION_LABELS, POSITIONS
 from fpp.extensions import Base
 from fpp.timeutil import utcnow
 
@@ -16,6 +16,8 @@ class Member(Base):
     """A board member: the import format's fields plus date of birth and the privacy notice."""
 
     __tablename__ = "members"
+    __table_args__ = (CheckConstraint(column("position").in_([code for code, _ in POSITIONS]),
+                                      name="ck_members_position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -45,7 +47,7 @@ class Member(Base):
 
     @property
     def facts(self) -> MemberFacts:
-        return MemberFacts(self.start_on, self.end_on, bool(self.professional_registration))
+        return MemberFacts(self.start_on, self.end_on, bool(self.professional_registration), bool(self.is_interim))
 
     def __repr__(self) -> str:
         return f"<Member {self.member_id} {self.name}>"

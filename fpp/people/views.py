@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from fpp.access import require_member_view, roles_required
+from fpp.extensions import writes
 from fpp.forms import commit_or_fail
 from fpp.people import operations, queries
 from fpp.people.forms import EndAppointmentForm, MemberForm, PrivacyNoticeForm
@@ -19,6 +20,7 @@ def _save_member_form(form: MemberForm, member=None):
 
 
 @bp.route("/members/new", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def new_member():
     form = MemberForm()
@@ -31,6 +33,7 @@ def new_member():
 
 
 @bp.route("/members/<int:member_pk>/edit", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def edit_member(member_pk: int):
     member = require_member_view(queries.get_member(member_pk))
@@ -46,6 +49,7 @@ def edit_member(member_pk: int):
 
 
 @bp.route("/members/<int:member_pk>/end", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def end_appointment(member_pk: int):
     member = require_member_view(queries.get_member(member_pk))
@@ -57,6 +61,7 @@ def end_appointment(member_pk: int):
 
 
 @bp.route("/members/<int:member_pk>/privacy", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def privacy_notice(member_pk: int):
     member = require_member_view(queries.get_member(member_pk))

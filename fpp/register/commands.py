@@ -21,7 +21,7 @@ def status(as_of: str | None, fmt: str) -> None:
     from fpp.register.status_output import status_json, status_json_text, status_table
     from fpp.timeutil import today
     day = iso_date(as_of, "--as-of") or today()
-    rows, _ = board(day, settings().rules)
+    rows = board(day, settings().rules).rows
     if fmt == "json":
         click.echo(status_json_text(status_json(rows, day)))
     else:

@@ -3,10 +3,10 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import InputRequired, Length, Optional
 
 from checks import CATALOGUE
+from checks.records import DBS_LEVEL_LABELS, RECORD_OUTCOME_LABELS
 from fpp.forms import BaseForm, DateInputField
-from fpp.register.models import DBS_LEVEL_LABELS
 
-OUTCOME_CHOICES = [("clear", "Clear"), ("issue", "Issue found"), ("not_applicable", "Not applicable")]
+OUTCOME_CHOICES = list(RECORD_OUTCOME_LABELS.items())
 
 
 class RecordFieldsForm(BaseForm):

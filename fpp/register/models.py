@@ -3,24 +3,37 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, column, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from checks import Record
+from checks import OUTCOMES, Record
+from checks.records import DBS_LEVEL_LABELS, DBS_LEVELS  # defined once, in checks
 from fpp.extensions import Base
 from fpp.people.models import Member
 from fpp.timeutil import utcnow
 
-DBS_LEVELS = ("basic", "standard", "enhanced", "enhanced_barred")
-DBS_LEVEL_LABELS = {"basic": "Basic", "standard": "Standard", "enhanced": "Enhanced",
-                    "enhanced_barred": "Enhanced with barred lists"}
+LIVE = text("deleted_at IS NULL")
+# A live record's identity is unique; deleted rows stay as history. Python refuses a copy with a message
+# first; this makes the rule hold when two requests race.
+LIVE_IDENTITY = Index("uq_check_records_live_identity", "member_pk", "code", "completed_on", "outcome", unique=True,
+                      sqlite_where=LIVE, postgresql_where=LIVE)
+# A file once per record. When evidence can be withdrawn (a later issue adds `withdrawn_at`), make this
+# partial, WHERE withdrawn_at IS NULL, so that a withdrawn file can be uploaded again.
+EVIDENCE_ONCE = Index("uq_evidence_record_sha256", "record_id", "sha256", unique=True)
 
 
 class CheckRecord(Base):
     """One completed check. Deleting keeps the row (with who, when and why) for the audit."""
 
     __tablename__ = "check_records"
-    __table_args__ = (Index("ix_check_records_member_code_date", "member_pk", "code", "completed_on"),)
+    __table_args__ = (
+        Index("ix_check_records_member_code_date", "member_pk", "code", "completed_on"),
+        LIVE_IDENTITY,
+        # No CHECK on `code`: local checks extend the catalogue.
+        CheckConstraint(column("outcome").in_(OUTCOMES), name="ck_check_records_outcome"),
+        CheckConstraint(column("dbs_level").is_(None) | column("dbs_level").in_(DBS_LEVELS),
+                        name="ck_check_records_dbs_level"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_pk: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
@@ -58,6 +71,7 @@ class Evidence(Base):
     """An evidence file, stored in the data folder under a random name. Never a DBS certificate."""
 
     __tablename__ = "evidence"
+    __table_args__ = (EVIDENCE_ONCE,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("check_records.id", ondelete="CASCADE"), index=True)

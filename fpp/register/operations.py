@@ -11,13 +11,15 @@ from typing import IO, Any
 
 from flask import current_app
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from checks import CHECK_CODES, OUTCOMES, get_check
+from checks.records import UPDATE_SERVICE_LEVELS
 from fpp.audit import operations as audit
-from fpp.errors import DomainError
+from fpp.errors import DomainError, violates
 from fpp.extensions import db
 from fpp.people.models import Member
-from fpp.register.models import DBS_LEVELS, CheckRecord, Evidence
+from fpp.register.models import DBS_LEVELS, EVIDENCE_ONCE, LIVE_IDENTITY, CheckRecord, Evidence
 from fpp.timeutil import today, utcnow
 
 RECORD_FIELDS = ("code", "completed_on", "outcome", "reference", "dbs_level", "is_update_service", "notes",
@@ -31,6 +33,7 @@ EVIDENCE_TYPES = {
 }
 DBS_EVIDENCE_REFUSED = ("DBS certificates must not be stored in the register (DBS code of practice). "
                         "Record the certificate number, issue date, level and decision instead.")
+SAME_FILE = "This file is already attached to this record"
 
 
 def _validate(record: CheckRecord) -> None:
@@ -45,7 +48,7 @@ def _validate(record: CheckRecord) -> None:
     if record.code == "dbs":
         if record.outcome != "not_applicable" and record.dbs_level not in DBS_LEVELS:
             raise DomainError("Choose the DBS level", "dbs_level")
-        if record.is_update_service and record.dbs_level not in {"standard", "enhanced", "enhanced_barred"}:
+        if record.is_update_service and record.dbs_level not in UPDATE_SERVICE_LEVELS:
             raise DomainError("The DBS Update Service covers standard and enhanced certificates only",
                               "is_update_service")
     elif record.dbs_level or record.is_update_service:
@@ -82,48 +85,86 @@ def record_checks(items: list[tuple[Member, dict[str, Any]]], recorded_by_id: in
     thousands of records is quick; each record is still validated and audited on its own.
     """
     member_pks = {member.id for member, _ in items}
-    held = set(db.session.execute(select(CheckRecord.member_pk, CheckRecord.code, CheckRecord.completed_on,
-                                         CheckRecord.outcome).where(CheckRecord.deleted_at.is_(None),
-                                                                    CheckRecord.member_pk.in_(member_pks))).all())
+    held = _live_identities(member_pks)
     rows, errors = [], []
     for index, (member, fields) in enumerate(items):
         row = dict.fromkeys(RECORD_FIELDS) | _clean(dict(fields), creating=True) | {
             "member_pk": member.id, "recorded_by_id": recorded_by_id, "recorded_at": utcnow()}
-        key = (row["member_pk"], row["code"], row["completed_on"], row["outcome"])
         try:
             _validate(SimpleNamespace(**row))  # the rules read attributes; no ORM object needed
-            if key in held:
-                raise DomainError(f"{check_label(row['code'])}: a record of {row['completed_on']:%d/%m/%Y} with this "
-                                  "outcome is already in the register", "completed_on")
+            if _identity(row) in held:
+                raise already_recorded(row["code"], row["completed_on"])
         except DomainError as error:
             errors.append((index, error))
-        held.add(key)
+        held.add(_identity(row))
         rows.append(row)
     if errors or not rows:
         return [], errors
-    identity = (CheckRecord.member_pk, CheckRecord.code, CheckRecord.completed_on, CheckRecord.outcome)
-    # RETURNING order is not guaranteed, so ids are matched back by each record's identity (unique here).
-    statement = insert(CheckRecord.__table__).returning(CheckRecord.id, *identity)  # Core: no ORM overhead
-    ids_by_key = {}
-    for start in range(0, len(rows), 500):  # in chunks: one huge RETURNING batch is spliced slowly
-        ids_by_key |= {tuple(r[1:]): r[0] for r in db.session.execute(statement, rows[start:start + 500])}
-    ids = [ids_by_key[(r["member_pk"], r["code"], r["completed_on"], r["outcome"])] for r in rows]
+    try:
+        with db.session.begin_nested():  # a SAVEPOINT: a refused insert leaves the caller's transaction usable
+            ids = _insert_records(rows)
+    except IntegrityError as error:
+        if not violates(error, LIVE_IDENTITY):
+            raise
+        return [], _recorded_meanwhile(rows, member_pks)
     audit.record_many([{"action": "check.create", "entity_type": "check_records", "entity_id": record_id,
                         "after": {name: audit.jsonable(row.get(name)) for name in CheckRecord.AUDITED},
                         "member_pk": row["member_pk"]} for record_id, row in zip(ids, rows)])
     return ids, []
 
 
+def _recorded_meanwhile(rows: list[dict[str, Any]], member_pks: set[int]) -> list[tuple[int, DomainError]]:
+    """Another transaction recorded some of these checks after `held` was read: refuse those, as above."""
+    held = _live_identities(member_pks)
+    clashes = [index for index, row in enumerate(rows) if _identity(row) in held] or [0]
+    return [(index, already_recorded(rows[index]["code"], rows[index]["completed_on"])) for index in clashes]
+
+
+def _identity(row: dict[str, Any]) -> tuple:
+    return row["member_pk"], row["code"], row["completed_on"], row["outcome"]
+
+
+def _live_identities(member_pks: set[int]) -> set[tuple]:
+    """The identities (member, check, date, outcome) of these members' live records."""
+    return set(db.session.execute(select(CheckRecord.member_pk, CheckRecord.code, CheckRecord.completed_on,
+                                         CheckRecord.outcome).where(CheckRecord.deleted_at.is_(None),
+                                                                    CheckRecord.member_pk.in_(member_pks))).all())
+
+
+def already_recorded(code: str, completed_on: date) -> DomainError:
+    """The refusal of a second live record with the same identity."""
+    return DomainError(f"{check_label(code)}: a record of {completed_on:%d/%m/%Y} with this outcome is already "
+                       "in the register", "completed_on")
+
+
+def _insert_records(rows: list[dict[str, Any]]) -> list[int]:
+    """One bulk INSERT (in chunks) of the rows; their ids, in order."""
+    identity = (CheckRecord.member_pk, CheckRecord.code, CheckRecord.completed_on, CheckRecord.outcome)
+    # RETURNING order is not guaranteed, so ids are matched back by each record's identity (unique here).
+    statement = insert(CheckRecord.__table__).returning(CheckRecord.id, *identity)  # Core: no ORM overhead
+    ids_by_key = {}
+    for start in range(0, len(rows), 500):  # in chunks: one huge RETURNING batch is spliced slowly
+        ids_by_key |= {tuple(r[1:]): r[0] for r in db.session.execute(statement, rows[start:start + 500])}
+    return [ids_by_key[_identity(r)] for r in rows]
+
+
 def correct_record(record: CheckRecord, reason: str, **fields: Any) -> bool:
-    """Correct a record's details, with the reason kept in the audit entry; True if anything changed."""
+    """Correct a record's details, with the reason kept in the audit entry; True if anything changed.
+    Refuses, as recording does, an identity (check, date, outcome) that another live record has."""
     if not (reason or "").strip():
         raise DomainError("Say why the record is being corrected", "reason")
     if record.deleted_at is not None:
         raise DomainError("This record was deleted and cannot be corrected")
     before = audit.snapshot(record)
-    for name, value in _clean(fields, creating=False).items():
-        setattr(record, name, value)
-    _validate(record)
+    fields = _clean(fields, creating=False)
+    target = {"code": record.code, "completed_on": record.completed_on} | fields
+    try:
+        with db.session.begin_nested():  # a SAVEPOINT, so a refused change leaves the transaction usable
+            _apply_correction(record, fields)
+    except IntegrityError as error:
+        if not violates(error, LIVE_IDENTITY):
+            raise
+        raise already_recorded(target["code"], target["completed_on"]) from None
     after = audit.snapshot(record)
     changed = sorted(k for k in after if after[k] != before[k])
     if not changed:
@@ -132,6 +173,19 @@ def correct_record(record: CheckRecord, reason: str, **fields: Any) -> bool:
                  before={k: before[k] for k in changed} | {"reason": None},
                  after={k: after[k] for k in changed} | {"reason": reason.strip()}, member_pk=record.member_pk)
     return True
+
+
+def _apply_correction(record: CheckRecord, fields: dict[str, Any]) -> None:
+    identity = (record.code, record.completed_on, record.outcome)
+    for name, value in fields.items():
+        setattr(record, name, value)
+    _validate(record)
+    if (record.code, record.completed_on, record.outcome) != identity:
+        with db.session.no_autoflush:
+            same = find_same_record(record.member_pk, record.code, record.completed_on, record.outcome)
+        if same is not None and same.id != record.id:
+            raise already_recorded(record.code, record.completed_on)
+    db.session.flush()
 
 
 def delete_record(record: CheckRecord, reason: str, deleted_by_id: int | None) -> CheckRecord:
@@ -161,7 +215,8 @@ def evidence_dir() -> Path:
 
 
 def add_evidence(record: CheckRecord, filename: str, stream: IO[bytes], uploaded_by_id: int | None) -> Evidence:
-    """Store an evidence file for `record` under a random name, with its SHA-256; never for a DBS check."""
+    """Store an evidence file for `record` under a random name, with its SHA-256; never for a DBS check,
+    and never a file already attached to the record."""
     if record.code == "dbs":
         raise DomainError(DBS_EVIDENCE_REFUSED, "evidence")
     original = os.path.basename((filename or "").replace("\\", "/")).strip()
@@ -172,11 +227,36 @@ def add_evidence(record: CheckRecord, filename: str, stream: IO[bytes], uploaded
     stored_name, size, digest = _store(stream, current_app.config["MAX_UPLOAD_BYTES"])
     evidence = Evidence(record_id=record.id, stored_name=stored_name, original_name=original[:255], size=size,
                         content_type=EVIDENCE_TYPES[suffix], sha256=digest, uploaded_by_id=uploaded_by_id)
-    db.session.add(evidence)
-    db.session.flush()
+    try:
+        _insert_evidence(record, evidence)
+    except DomainError:
+        (evidence_dir() / stored_name).unlink(missing_ok=True)  # refused: keep no orphan file
+        raise
     audit.record("evidence.add", "evidence", evidence.id, after=audit.snapshot(evidence),
                  member_pk=record.member_pk)
     return evidence
+
+
+def _insert_evidence(record: CheckRecord, evidence: Evidence) -> None:
+    """Add the row; refuse a file already attached to the record, also when another upload races this one."""
+    _refuse_same_file(record, evidence.sha256)
+    try:
+        with db.session.begin_nested():  # a SAVEPOINT: a refused insert leaves the caller's transaction usable
+            db.session.add(evidence)
+            db.session.flush()
+    except IntegrityError as error:
+        if not violates(error, EVIDENCE_ONCE):
+            raise
+        _refuse_same_file(record, evidence.sha256)  # the upload that won the race: name it
+        raise DomainError(SAME_FILE, "evidence") from None
+
+
+def _refuse_same_file(record: CheckRecord, digest: str) -> None:
+    same = db.session.execute(select(Evidence).where(Evidence.record_id == record.id, Evidence.sha256 == digest)
+                              .limit(1)).scalar()
+    if same is not None:
+        raise DomainError(f"{SAME_FILE} (as {same.original_name}, uploaded {same.uploaded_at:%d/%m/%Y})",
+                          "evidence")
 
 
 def _store(stream: IO[bytes], max_bytes: int) -> tuple[str, int, str]:

@@ -4,18 +4,18 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from checks import CATALOGUE
 from fpp.register.queries import MemberRow
 from fpp.templating import STATUS_LABELS
 
 
 def status_json(rows: list[MemberRow], as_of: date) -> dict:
-    """Exactly the `fpp status --format json` document: members in Member ID order, checks in catalogue order."""
+    """Exactly the `fpp status --format json` document: the rows' members in their order (Member ID
+    order from the query), each check in the order of the rules' catalogue (`member_status` keeps it)."""
     return {
         "as_of": as_of.isoformat(),
         "members": [
             {"member_id": row.member.member_id, "name": row.member.name, "status": row.status.status,
-             "checks": {c.code: row.status.checks[c.code].as_json() for c in CATALOGUE}}
+             "checks": {code: check.as_json() for code, check in row.status.checks.items()}}
             for row in rows
         ],
     }

@@ -12,7 +12,7 @@ from checks.catalogue import SEARCH_CODES
 from fpp.access import READ_ALL, require_member_view, roles_required
 from fpp.audit import operations as audit
 from fpp.errors import DomainError
-from fpp.extensions import db, settings
+from fpp.extensions import db, settings, writes
 from fpp.forms import commit_or_fail
 from fpp.people.queries import get_member
 from fpp.register import operations, queries
@@ -70,8 +70,7 @@ def show_member(member_pk: int):
     by_code = {c.code: [r for r in history if r.code == c.code] for c in CATALOGUE}
     if by_code["dbs"] and not current_user.is_member(member):
         # DBS data is criminal-offence data: every read by someone other than the member is logged.
-        audit.record("member.view_dbs", "members", member.id, member_pk=member.id)
-        db.session.commit()
+        audit.record_read("member.view_dbs", "members", member.id, member_pk=member.id)
     return render_template("register/member.html", member=member, row=row, by_code=by_code, as_of=as_of,
                            can_edit=current_user.role == "secretary")
 
@@ -85,6 +84,7 @@ def _record_or_404(record_id: int) -> CheckRecord:
 
 
 @bp.route("/members/<int:member_pk>/checks/new", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def new_record(member_pk: int):
     member = require_member_view(get_member(member_pk))
@@ -107,6 +107,7 @@ def _record_with_evidence(member, form: NewRecordForm):
 
 
 @bp.route("/records/<int:record_id>/correct", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def correct_record(record_id: int):
     record = _record_or_404(record_id)
@@ -120,6 +121,7 @@ def correct_record(record_id: int):
 
 
 @bp.route("/records/<int:record_id>/delete", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def delete_record(record_id: int):
     record = _record_or_404(record_id)
@@ -133,6 +135,7 @@ def delete_record(record_id: int):
 
 
 @bp.route("/records/<int:record_id>/evidence", methods=["GET", "POST"])
+@writes
 @roles_required("secretary")
 def add_evidence(record_id: int):
     record = _record_or_404(record_id)
@@ -159,7 +162,6 @@ def download_evidence(evidence_id: int):
     record = db.session.get(CheckRecord, evidence.record_id)
     require_member_view(get_member(record.member_pk))
     from fpp.audit import operations as audit
-    audit.record("evidence.download", "evidence", evidence.id, member_pk=record.member_pk)
-    db.session.commit()
+    audit.record_read("evidence.download", "evidence", evidence.id, member_pk=record.member_pk)
     return send_file(operations.evidence_path(evidence), mimetype=evidence.content_type, as_attachment=True,
                      download_name=evidence.original_name)

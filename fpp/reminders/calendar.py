@@ -8,15 +8,14 @@ from datetime import date, timedelta
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
-from checks import get_check, member_status
-from checks.reminders import ReminderPolicy, declaration_deadline, financial_year
+from checks.reminders import ReminderPolicy, declaration_deadline
+from checks.years import year_of
 from checks.rules import Rules, leaver_reference_due_on
 from fpp.access import READ_ALL
 from fpp.audit.operations import record as audit
 from fpp.auth.models import User
 from fpp.extensions import db
-from fpp.people.models import Member
-from fpp.register.queries import load_rule_records
+from fpp.register.queries import members_with_statuses
 from fpp.reminders.models import CalendarFeed
 from fpp.timeutil import utcnow
 
@@ -61,12 +60,9 @@ def feed_user(token: str) -> User | None:
     return db.session.execute(query).scalar()
 
 
-def visible_members(user: User) -> list[Member]:
-    """Everyone for the readers; a member's own record only."""
-    query = select(Member).order_by(Member.member_id)
-    if user.role not in READ_ALL:
-        query = query.where(Member.id == (user.member_pk or -1))
-    return list(db.session.execute(query).scalars())
+def visible_pks(user: User) -> list[int] | None:
+    """Everyone (None) for the readers; a member's own record only."""
+    return None if user.role in READ_ALL else [user.member_pk or -1]
 
 
 def build_calendar(user: User, as_of: date, rules: Rules, policy: ReminderPolicy, organisation: str,
@@ -77,23 +73,19 @@ def build_calendar(user: User, as_of: date, rules: Rules, policy: ReminderPolicy
     calendar.add("prodid", "-//fpp-register//reminders//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"{organisation}: fit and proper register")
-    members = visible_members(user)
-    records = load_rule_records([m.id for m in members])
-    for member in members:
-        if member.start_on > as_of:
-            continue
+    for row in members_with_statuses(as_of, rules, visible_pks(user)).rows:  # on the board by as_of
+        member, statuses = row.member, row.status.checks
         url = f"{base_url.rstrip('/')}/members/{member.id}"
-        statuses = member_status(member.facts, records.get(member.id, {}), as_of, rules).checks
         for status in statuses.values():
             if status.expires_on is not None:
                 calendar.add_component(_event(f"{member.id}-{status.code}-{status.expires_on}", status.expires_on,
-                                              f"{get_check(status.code).label} expires: {member.name}", url))
+                                              f"{rules.check(status.code).label} expires: {member.name}", url))
         if member.facts.has_left(as_of) and statuses["leaver_reference"].status == "missing":
             due = leaver_reference_due_on(member.facts, rules)
             calendar.add_component(_event(f"{member.id}-leaver_reference-{due}", due,
                                           f"Leaver reference due: {member.name}", url))
     if user.role in READ_ALL:
-        deadline = declaration_deadline(financial_year(as_of) - 1, policy)
+        deadline = declaration_deadline(year_of(as_of) - 1, policy)
         calendar.add_component(_event(f"declaration-{deadline}", deadline, "Annual FPPT declaration due",
                                       f"{base_url.rstrip('/')}/board"))
     return calendar.to_ical()

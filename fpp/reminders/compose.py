@@ -6,9 +6,9 @@ from datetime import date
 
 from checks import get_check
 from checks.reminders import (
-    ATTESTATION, DECLARATION, DIGEST, EXPIRY, LEAVER, OVERDUE, DigestItem, Due, financial_year,
+    ATTESTATION, DECLARATION, DIGEST, EXPIRY, LEAVER, OVERDUE, DigestItem, Due, declaration_year,
 )
-from checks.dates import financial_year_label
+from checks.years import year_label, year_of
 from fpp.config import Settings
 from fpp.people.models import Member
 from fpp.reminders.mail import render
@@ -53,8 +53,7 @@ def compose(due: Due, settings: Settings, digest: list[DigestItem] | None = None
         text, html = render("digest", **context)
         return f"Fit and proper register: weekly digest, {format_date(due.anchor_on, 'long')}", text, html
     if due.kind == DECLARATION:
-        year = financial_year(due.anchor_on) - 1
-        context |= {"year_label": financial_year_label(year), "deadline": due.anchor_on,
+        context |= {"year_label": year_label(declaration_year(due.anchor_on)), "deadline": due.anchor_on,
                     "url": f"{context['base_url']}/board"}
         text, html = render("declaration", **context)
         return f"Annual FPPT declaration for {context['year_label']} due by {format_date(due.anchor_on, 'long')}", text, html
@@ -78,7 +77,7 @@ def _subject(due: Due, member: Member) -> str:
         return f"{label} for {member.name} is {'overdue' if 'expired' in due.step else 'missing'}"
     if due.kind == LEAVER:
         return f"Leaver reference for {member.name} due by {when}"
-    return f"Your annual fit and proper self-attestation for {financial_year_label(due.anchor_on.year)}"
+    return f"Your annual fit and proper self-attestation for {year_label(year_of(due.anchor_on))}"
 
 
 def _digest_line(item: DigestItem, settings: Settings) -> dict:

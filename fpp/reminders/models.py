@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, column
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from checks.reminders import KINDS
 from fpp.extensions import Base
 from fpp.people.models import Member
 from fpp.register.models import CheckRecord
@@ -27,6 +28,7 @@ class Reminder(Base):
     makes every step go out once, whoever runs the pass and however often."""
 
     __tablename__ = "reminders"
+    __table_args__ = (CheckConstraint(column("kind").in_(KINDS), name="ck_reminders_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
@@ -47,7 +49,8 @@ class OutboxMessage(Base):
 
     __tablename__ = "outbox_messages"
     __table_args__ = (UniqueConstraint("reminder_id", "recipient"),
-                      Index("ix_outbox_status_next", "status", "next_attempt_at"))
+                      Index("ix_outbox_status_next", "status", "next_attempt_at"),
+                      CheckConstraint(column("status").in_(MESSAGE_STATUSES), name="ck_outbox_messages_status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"))

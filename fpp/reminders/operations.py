@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from checks import Rules, member_status
+from checks import Rules
 from checks.reminders import (
     DIGEST, Due, ReminderPolicy, attestation_request, check_reminders, declaration_reminder, digest_due,
     digest_items,
@@ -19,7 +19,7 @@ from checks.reminders import (
 from fpp.audit.operations import record as audit
 from fpp.config import Settings
 from fpp.extensions import db
-from fpp.register.queries import board, load_rule_records
+from fpp.register.queries import board, members_with_statuses
 from fpp.reminders import queries
 from fpp.reminders.compose import Audience, compose, digest_sort_key, recipients
 from fpp.reminders.models import OutboxMessage, Reminder, ReminderPass
@@ -38,15 +38,13 @@ class PassResult:
 
 
 def due_on(as_of: date, policy: ReminderPolicy, rules: Rules, member_pks: set[int] | None) -> list[Due]:
-    """Every reminder step due on `as_of` for the given members (all when None), plus the board-wide ones."""
-    members = queries.members_started_by(as_of, member_pks)
-    records = load_rule_records([m.id for m in members] if member_pks is not None else None)
+    """Every reminder step due on `as_of` for the given members (all when None) who are on the board that
+    day (`members_with_statuses`), plus the board-wide ones."""
     due: list[Due] = []
-    for member in members:
-        by_code = records.get(member.id, {})
-        statuses = member_status(member.facts, by_code, as_of, rules).checks
+    for row in members_with_statuses(as_of, rules, member_pks).rows:  # on the board: no later or short interim
+        member, statuses = row.member, row.status.checks
         due += check_reminders(member, member.facts, statuses, as_of, policy, rules)
-        attested = [r.completed_on for r in by_code.get("self_attestation", ()) if r.completed_on <= as_of]
+        attested = [r.completed_on for r in row.records.get("self_attestation", ())]  # all on or before as_of
         request = attestation_request(member, member.facts, max(attested, default=None), as_of, policy)
         due += [request] if request else []
     declaration = declaration_reminder(queries.signed_years(), as_of, policy)
@@ -110,8 +108,7 @@ def _queue(key: str, due: Due, as_of: date, settings: Settings, audience: Audien
 
 def _digest(as_of: date, rules: Rules, policy: ReminderPolicy):
     """Everything overdue and everything due within the horizon, over the whole board (weekly)."""
-    rows, _ = board(as_of, rules)
-    items = [item for row in rows
+    items = [item for row in board(as_of, rules).rows
              for item in digest_items(row.member, row.member.facts, row.status.checks, as_of, policy, rules)]
     return sorted(items, key=digest_sort_key)
 

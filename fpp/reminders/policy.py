@@ -4,20 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checks.reminders import WEEKDAYS, ReminderPolicy
+from checks.years import parse_month_day
 from fpp.config import ConfigError, Settings
 
 
 def _month_day(settings: Settings, key: str) -> tuple[int, int]:
-    text = str(settings[key]).strip()
+    """A MM-DD key as (month, day); start-up validated it, this names the key if it was changed since."""
     try:
-        month, day = int(text[:2]), int(text[3:])
-        if len(text) != 5 or text[2] != "-" or not (1 <= month <= 12 and 1 <= day <= 31):
-            raise ValueError
-        from datetime import date
-        date(2023, month, day)  # a non-leap year: the deadline must exist every year
-    except ValueError:
-        raise ConfigError(f"bad value for {key!r}: expected a day of the year MM-DD, got {text!r}") from None
-    return month, day
+        return parse_month_day(settings[key])
+    except ValueError as error:
+        raise ConfigError(f"bad value for {key!r}: {error}") from None
 
 
 def reminder_policy(settings: Settings) -> ReminderPolicy:

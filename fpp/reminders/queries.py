@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
-from checks import CATALOGUE, Rules, add_months
-from checks.reminders import ReminderPolicy, financial_year
+from checks import Rules, add_months
+from checks.reminders import ReminderPolicy, prefilter_window
 from fpp.annual.models import Declaration
 from fpp.auth.models import User
 from fpp.extensions import db
@@ -30,24 +30,28 @@ def last_pass(exclude_id: int | None = None) -> ReminderPass | None:
 def candidate_members(as_of: date, previous: ReminderPass | None, policy: ReminderPolicy,
                       rules: Rules) -> set[int] | None:
     """Members who may have a reminder due on `as_of` (None: everyone, on the first pass and on the
-    attestation request day). Each branch is an indexed range query; the exact decision is the policy's."""
+    attestation request day).
+
+    A superset filter: the windows come from `checks.reminders.prefilter_window`, built from the same
+    policy and rules as the decision, and each branch is an indexed range query, so the cost grows with
+    what is due, not with the register. Whether a reminder is due is decided afterwards, member by
+    member, by `checks.reminders.due_anchor`.
+    """
     if previous is None:
         return None
     since = min(previous.as_of, as_of)
-    request_on = date(financial_year(as_of), *policy.attestation_request_on)
-    if since < request_on <= as_of:
+    window = prefilter_window(since, as_of, policy, rules)
+    if window.everyone:
         return None
-    early = since - timedelta(days=policy.overdue_span_days + 1)
-    late = as_of + timedelta(days=max(policy.expiry_lead_days, default=0))
-    found = _expiring(early, late, rules) | _changed_since(previous.started_at)
-    found |= _starting(early, as_of, rules) | _leaving(since - timedelta(days=rules.leaver_reference_days + 2), as_of)
+    found = _expiring(window.early, window.late, rules) | _changed_since(previous.started_at)
+    found |= _starting(window.early, as_of, rules) | _leaving(window.left_since, as_of)
     return found
 
 
 def _expiring(early: date, late: date, rules: Rules) -> set[int]:
     """Members with a record whose expiry falls in [early, late]: one range per check on (code, completed_on)."""
     conditions = []
-    for check in CATALOGUE:
+    for check in rules.catalogue:
         months = rules.validity(check.code)
         if months is None:
             continue

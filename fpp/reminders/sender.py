@@ -2,12 +2,12 @@
 tasks.send_outbox commits after each step, so a crash loses nothing and sends nothing twice."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
 
-from checks import DUE_SOON, EXPIRED, VALID, member_status
-from checks.reminders import ATTESTATION, DECLARATION, DIGEST, EXPIRY, check_reminders
+from checks import Rules, member_status
+from checks.reminders import DECLARATION, DIGEST, Situation, still_due
 from fpp.audit.operations import record as audit
 from fpp.config import Settings
 from fpp.extensions import db
@@ -76,29 +76,26 @@ def _member_pk(message: OutboxMessage) -> int | None:
 
 
 def still_applies(reminder: Reminder | None, settings: Settings) -> str | None:
-    """None if the reminder still applies today; otherwise why not (the check was renewed, ...)."""
-    if reminder is None or reminder.kind == DIGEST:
+    """None if the reminder is still due today; otherwise why not (the check was renewed, ...).
+
+    The decision is the pass's own rule (checks.reminders.still_due), asked of today's situation."""
+    if reminder is None:
         return None
-    policy, rules = reminder_policy(settings), settings.rules
     day = max(reminder.as_of, today())
-    if reminder.kind == DECLARATION:
-        year = reminder.anchor_on.year - 1
-        return "the declaration has been signed" if year in queries.signed_years() else None
-    member = db.session.get(Member, reminder.member_pk)
-    if member is None:
-        return "the member is no longer in the register"
+    if reminder.kind in (DECLARATION, DIGEST):
+        situation = Situation(day, signed_years=frozenset(queries.signed_years()))
+    else:
+        member = db.session.get(Member, reminder.member_pk)
+        if member is None:
+            return "the member is no longer in the register"
+        situation = member_situation(member, day, settings.rules)
+    return still_due(reminder.kind, reminder.code, reminder.anchor_on, situation, reminder_policy(settings),
+                     settings.rules)
+
+
+def member_situation(member: Member, day: date, rules: Rules) -> Situation:
+    """What the reminder rule reads about one member on `day`: statuses and the latest attestation."""
     records = load_rule_records([member.id]).get(member.id, {})
-    if reminder.kind == ATTESTATION:
-        done = any(r.completed_on >= reminder.anchor_on for r in records.get("self_attestation", ()))
-        return "the self-attestation has been completed" if done or member.facts.has_left(day) else None
+    attested = [r.completed_on for r in records.get("self_attestation", ()) if r.completed_on <= day]
     statuses = member_status(member.facts, records, day, rules).checks
-    if reminder.kind == EXPIRY:
-        status = statuses[reminder.code]
-        same = status.expires_on == reminder.anchor_on and status.status in (VALID, DUE_SOON, EXPIRED)
-        return None if same else "the check has been renewed or no longer applies"
-    due = check_reminders(member, member.facts, statuses, day, policy, rules)
-    if any((d.kind, d.code, d.anchor_on) == (reminder.kind, reminder.code, reminder.anchor_on) for d in due):
-        return None
-    return "the check has been completed or no longer applies"
-
-
+    return Situation(day, member.facts, statuses, max(attested, default=None))

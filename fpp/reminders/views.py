@@ -7,8 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from fpp.access import roles_required
-from fpp.extensions import settings
-from fpp.extensions import csrf, db
+from fpp.extensions import csrf, db, settings, writes
 from fpp.navigation import add_nav_item
 from fpp.reminders import calendar, operations, queries
 from fpp.reminders.mail import read_stored
@@ -50,6 +49,7 @@ def show_message(message_id: int):
 
 
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@writes
 @roles_required("secretary")
 def retry_message(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
@@ -62,6 +62,7 @@ def retry_message(message_id: int):
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
+@writes
 @login_required
 def show_calendar():
     new_url = None

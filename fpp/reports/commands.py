@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from checks.dates import financial_year_label
-from fpp.cli import UserError, iso_date, with_app
+from checks.years import year_label
+from fpp.cli import YEAR, UserError, iso_date, with_app
 
 export = click.Group("export", help="Write workbooks and packs from the register.")
 
@@ -31,12 +31,6 @@ def tracker(as_of: str, output: str) -> None:
     click.echo(f"Wrote the tracker of {len(data.members)} members as of {day:%d/%m/%Y} to {output}.")
 
 
-def _year(value: int) -> int:
-    if not 2000 <= value <= 2100:
-        raise click.BadParameter(f"{value} is not a year like 2025 (for 2025/26)", param_hint="--year")
-    return value
-
-
 def _writable(output: str, write) -> None:
     try:
         write(output)
@@ -45,21 +39,21 @@ def _writable(output: str, write) -> None:
 
 
 @export.command("declaration")
-@click.option("--year", required=True, type=int, help="The NHS year by its first calendar year (2025 = 2025/26).")
+@click.option("--year", required=True, type=YEAR, help="The NHS year by its first calendar year (2025 = 2025/26).")
 @click.option("--output", required=True, type=click.Path(dir_okay=False), help="The .xlsx file to write.")
 @with_app
 def declaration(year: int, output: str) -> None:
     """The annual board-level declaration workbook for the year starting 1 April YEAR."""
     from fpp.extensions import db
     from fpp.reports.operations import record_export, write_declaration
-    _writable(output, lambda path: write_declaration(_year(year), path))
+    _writable(output, lambda path: write_declaration(year, path))
     record_export("declaration", year, output=output)
     db.session.commit()
-    click.echo(f"Wrote the declaration workbook for {financial_year_label(year)} to {output}.")
+    click.echo(f"Wrote the declaration workbook for {year_label(year)} to {output}.")
 
 
 @export.command("pack")
-@click.option("--year", required=True, type=int, help="The NHS year by its first calendar year (2025 = 2025/26).")
+@click.option("--year", required=True, type=YEAR, help="The NHS year by its first calendar year (2025 = 2025/26).")
 @click.option("--output", required=True, type=click.Path(dir_okay=False), help="The .zip file to write.")
 @with_app
 def pack(year: int, output: str) -> None:
@@ -71,13 +65,13 @@ def pack(year: int, output: str) -> None:
     from fpp.reports.operations import record_export, write_pack
     counted = {}
     try:
-        _writable(output, lambda path: counted.setdefault("files", write_pack(_year(year), path)))
+        _writable(output, lambda path: counted.setdefault("files", write_pack(year, path)))
     except PackError as error:
         Path(output).unlink(missing_ok=True)
         raise UserError(f"{output}: not written: {error}") from None
     record_export("pack", year, output=output, files=counted["files"])
     db.session.commit()
-    click.echo(f"Wrote the evidence pack for {financial_year_label(year)} ({counted['files']} evidence files) "
+    click.echo(f"Wrote the evidence pack for {year_label(year)} ({counted['files']} evidence files) "
                f"to {output}.")
 
 

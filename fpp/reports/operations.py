@@ -16,9 +16,8 @@ from flask import Flask, current_app
 from exports import build_declaration_workbook, build_evidence_pack, build_summary_workbook
 from exports.data import EvidenceFile
 from fpp.audit import operations as audit
-from fpp.extensions import db
+from fpp.extensions import db, settings
 from fpp.annual.queries import year_rows
-from fpp.extensions import settings
 from fpp.reports.queries import audit_rows, declaration_data, evidence_files
 
 KINDS = {"declaration": "declaration workbook", "summary": "board summary", "pack": "evidence pack"}
@@ -54,8 +53,8 @@ def _counting(file: EvidenceFile, index: int, total: int, on_file) -> EvidenceFi
 
 
 def record_export(kind: str, year: int, **details) -> None:
-    """Audit a download or export of the year's files."""
-    audit.record(f"export.{kind}", "exports", year, after={"year": year, **details})
+    """Audit a download or export of the year's files (in a transaction of its own: downloads only read)."""
+    audit.record_read(f"export.{kind}", "exports", year, after={"year": year, **details})
 
 
 def packs_dir() -> Path:

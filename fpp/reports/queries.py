@@ -13,8 +13,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from checks import CATALOGUE, expiry_date
-from checks.annual import OUTCOMES
-from checks.dates import financial_year_bounds
+from checks.annual import ASSESSMENT_OUTCOMES
+from checks.years import year_bounds
 from checks.people import POSITION_LABELS
 from exports.data import (
     Appointment, AuditRow, CheckAtYearEnd, CheckRecordRow, Declaration as DeclarationRow, DeclarationData,
@@ -23,10 +23,9 @@ from exports.data import (
 from fpp.annual.declaration import declaration_state
 from fpp.annual.models import Assessment, Attestation
 from fpp.annual.queries import YearRow, user_label, year_rows
-from fpp.extensions import settings
+from fpp.extensions import db, settings
 from fpp.audit.models import AuditEntry
 from fpp.auth.models import User
-from fpp.extensions import db
 from fpp.register.models import CheckRecord, Evidence
 from fpp.register.operations import evidence_path
 from fpp.timeutil import utcnow
@@ -38,18 +37,20 @@ LABELS = dict(CHECK_COLUMNS)
 def declaration_data(year: int, rows: list[YearRow] | None = None) -> DeclarationData:
     """Everything the declaration workbook, the summary and the pack show for the year starting 1 April.
     `rows` are the year's rows (`year_rows`) when the caller already has them."""
-    start, end = financial_year_bounds(year)
-    rows = year_rows(year, settings().rules) if rows is None else rows
+    start, end = year_bounds(year)
+    rules = settings().rules
+    rows = year_rows(year, rules) if rows is None else rows
+    columns = tuple((c.code, c.label) for c in rules.catalogue)  # the statuses' checks, in their order
     state = declaration_state(year, rows)
     members = {row.member.id: row.member for row in rows}
     return DeclarationData(
         organisation_name=settings()["organisation_name"], year=year, period_start=start, period_end=end,
-        check_columns=CHECK_COLUMNS, declaration=_declaration(state, rows),
-        outcome_counts={o: sum(1 for r in rows if r.assessment and r.assessment.outcome == o) for o in OUTCOMES}
+        check_columns=columns, declaration=_declaration(state, rows),
+        outcome_counts={o: sum(1 for r in rows if r.assessment and r.assessment.outcome == o) for o in ASSESSMENT_OUTCOMES}
         | {"no_outcome_recorded": sum(1 for r in rows if r.assessment is None)},
         status_counts=dict(Counter(r.year_end.status for r in rows)),
         check_status_counts={code: dict(Counter(r.year_end.checks[code].status for r in rows))
-                             for code, _ in CHECK_COLUMNS},
+                             for code, _ in columns},
         members_in_year=len(rows),
         new_appointments=[Appointment(r.member.member_id, r.member.name, r.member.position_label, r.member.start_on)
                           for r in rows if start <= r.member.start_on <= end],
@@ -97,7 +98,7 @@ def _leaver(row: YearRow) -> LeaverRow:
 
 def _exported_records(member_pks: list[int], year: int) -> Iterator[CheckRecord]:
     """Live records completed in the year, or the latest one of each check still current at its end."""
-    start, end = financial_year_bounds(year)
+    start, end = year_bounds(year)
     query = (select(CheckRecord).where(CheckRecord.member_pk.in_(member_pks), CheckRecord.deleted_at.is_(None),
                                        CheckRecord.completed_on <= end)
              .order_by(CheckRecord.member_pk, CheckRecord.code, CheckRecord.completed_on.desc(), CheckRecord.id.desc())
@@ -142,7 +143,7 @@ def _evidence_refs(member_pks: list[int]) -> dict[int, list[EvidenceRef]]:
 def exception_rows(members: dict, year: int) -> Iterator[ExceptionRow]:
     """Issues found, decisions on them, disclosures in attestations, and outcomes with mitigations or
     concerns, dated within the year."""
-    start, end = financial_year_bounds(year)
+    start, end = year_bounds(year)
     users = _user_labels()
     records = db.session.execute(select(CheckRecord).where(
         CheckRecord.member_pk.in_(list(members)), CheckRecord.deleted_at.is_(None), CheckRecord.outcome == "issue")
@@ -183,7 +184,7 @@ def _assessment_exceptions(members: dict, year: int, users: dict) -> Iterator[Ex
 
 def audit_rows(year: int) -> Iterator[AuditRow]:
     """The year's audit entries (by their UTC time), in chain order, with their hash chain values."""
-    start, end = financial_year_bounds(year)
+    start, end = year_bounds(year)
     query = (select(AuditEntry).where(AuditEntry.at >= datetime.combine(start, time.min),
                                       AuditEntry.at < datetime.combine(end + timedelta(days=1), time.min))
              .order_by(AuditEntry.id).execution_options(yield_per=2000))

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from checks import CATALOGUE, Rules
+from checks import Rules
 from checks.people import POSITION_LABELS
 from exports.tracker import CheckCell, MemberLine, TrackerExport
 from fpp.register.queries import board
 
 
 def tracker_export(as_of: date, rules: Rules, organisation: str) -> TrackerExport:
-    """Every member on the board or left by ``as_of`` (Member ID order) with each check's status."""
-    rows, _ = board(as_of, rules)
-    members = [_line(row.member, row.status) for row in rows]
-    return TrackerExport(as_of, organisation, [(c.code, c.label) for c in CATALOGUE], members)
+    """Every member on the board or left by ``as_of`` (Member ID order; not later starters nor short interim
+    appointments) with each check's status, in the order of the rules' catalogue."""
+    members = [_line(row.member, row.status) for row in board(as_of, rules).rows]
+    return TrackerExport(as_of, organisation, [(c.code, c.label) for c in rules.catalogue], members)
 
 
 def _line(member, status) -> MemberLine:

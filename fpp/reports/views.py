@@ -6,11 +6,10 @@ import io
 from flask import Blueprint, abort, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
-from checks.annual import year_of
-from checks.dates import financial_year_bounds, financial_year_label
+from checks.years import year_bounds, year_label, year_of
 from exports import board_summary
 from fpp.access import roles_required
-from fpp.extensions import db
+from fpp.extensions import db, writes
 from fpp.forms import BaseForm
 from fpp.navigation import add_nav_item
 from fpp.reports import operations
@@ -27,60 +26,51 @@ def current_year() -> int:
     return year_of(today())
 
 
-def _year_or_404(year: int) -> int:
-    if not 2000 <= year <= current_year() + 1:
-        abort(404)
-    return year
-
-
 @bp.route("/reports")
 @roles_required(*DOWNLOADERS)
 def index():
     years = list(range(current_year(), current_year() - 6, -1))
-    return render_template("reports/index.html", years=years, label=financial_year_label,
-                           bounds=financial_year_bounds, form=BaseForm())
+    return render_template("reports/index.html", years=years, label=year_label,
+                           bounds=year_bounds, form=BaseForm())
 
 
 def _xlsx_download(kind: str, year: int, writer, filename: str):
     buffer = io.BytesIO()
     writer(year, buffer)
     operations.record_export(kind, year)
-    db.session.commit()
     buffer.seek(0)
     return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=filename)
 
 
-@bp.route("/reports/<int:year>/declaration.xlsx")
+@bp.route("/reports/<year:year>/declaration.xlsx")
 @roles_required(*DOWNLOADERS)
 def download_declaration(year: int):
-    year = _year_or_404(year)
     return _xlsx_download("declaration", year, operations.write_declaration,
-                          f"fpp-declaration-{financial_year_label(year).replace('/', '-')}.xlsx")
+                          f"fpp-declaration-{year_label(year).replace('/', '-')}.xlsx")
 
 
-@bp.route("/reports/<int:year>/summary.xlsx")
+@bp.route("/reports/<year:year>/summary.xlsx")
 @roles_required(*DOWNLOADERS)
 def download_summary(year: int):
-    year = _year_or_404(year)
     return _xlsx_download("summary", year, operations.write_summary,
-                          f"fpp-board-summary-{financial_year_label(year).replace('/', '-')}.xlsx")
+                          f"fpp-board-summary-{year_label(year).replace('/', '-')}.xlsx")
 
 
-@bp.route("/reports/<int:year>/summary")
+@bp.route("/reports/<year:year>/summary")
 @roles_required(*DOWNLOADERS)
 def show_summary(year: int):
-    summary = board_summary(declaration_data(_year_or_404(year)))
+    summary = board_summary(declaration_data(year))
     operations.record_export("summary_page", year)
-    db.session.commit()
     return render_template("reports/summary.html", summary=summary, year=year)
 
 
-@bp.route("/reports/<int:year>/pack", methods=["POST"])
+@bp.route("/reports/<year:year>/pack", methods=["POST"])
+@writes
 @roles_required(*DOWNLOADERS)
 def start_pack(year: int):
     if not BaseForm().validate_on_submit():
         abort(400)
-    job = operations.start_pack(_year_or_404(year), current_user.id, current_user.email)
+    job = operations.start_pack(year, current_user.id, current_user.email)
     return redirect(url_for("reports.pack_progress", job=job))
 
 
@@ -97,7 +87,7 @@ def _own_job(job: str) -> dict:
 @roles_required(*DOWNLOADERS)
 def pack_progress(job: str):
     state = _own_job(job)
-    return render_template("reports/pack.html", state=state, job=job, label=financial_year_label(state["year"]))
+    return render_template("reports/pack.html", state=state, job=job, label=year_label(state["year"]))
 
 
 @bp.route("/reports/packs/<job>/download")
@@ -107,8 +97,7 @@ def download_pack(job: str):
     if state["state"] != "ready":
         return redirect(url_for("reports.pack_progress", job=job))
     operations.record_export("pack_download", state["year"], job=job)
-    db.session.commit()
-    name = f"fpp-evidence-pack-{financial_year_label(state['year']).replace('/', '-')}.zip"
+    name = f"fpp-evidence-pack-{year_label(state['year']).replace('/', '-')}.zip"
     return send_file(operations.pack_file(job), mimetype="application/zip", as_attachment=True,
                      download_name=name)
 

@@ -1,4 +1,4 @@
-"""The annual cycle's pure rules: the year, readiness, outcomes, the BMR and the declaration's hash."""
+"""The annual cycle's pure rules (the year itself: test_years.py): readiness, outcomes, the BMR and the declaration's hash."""
 import copy
 from datetime import date
 
@@ -7,14 +7,9 @@ import pytest
 from checks import REGULATION_5_CODES, MemberFacts
 from checks.annual import (ATTESTATION_ITEMS, BMR_REQUIRED, assess_answers, bmr_problems, canonical_json,
                            content_hash, decider_refusal, diff_content, outcome_problem, served_in_year,
-                           unready_checks, year_end_for, year_of)
+                           unready_checks, year_end_for)
 
 VALID_REG5 = {code: "valid" for code in REGULATION_5_CODES}
-
-
-@pytest.mark.parametrize("day, year", [(date(2025, 4, 1), 2025), (date(2026, 3, 31), 2025), (date(2025, 3, 31), 2024)])
-def test_year_of(day, year):
-    assert year_of(day) == year
 
 
 @pytest.mark.parametrize("start, end, served", [

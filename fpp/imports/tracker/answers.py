@@ -21,7 +21,7 @@ from typing import Any, Mapping
 from .errors import TrackerError
 from .headers import normalise_header
 from .positions import parse_position
-from .values import clean_text, not_applicable_note, parse_date, parse_dbs_level
+from .values import DBS_LEVEL_CHOICES, clean_text, not_applicable_note, parse_date, parse_dbs_level
 
 _CELL_REF = re.compile(r"^\s*([A-Za-z]{1,3})\s*(\d+)\s*$")
 _SKIP_WORDS = ("skip", "none", "no record", "nothing", "")
@@ -121,7 +121,7 @@ def parse_level_answer(value: Any) -> str:
     """A DBS level; raises ValueError otherwise."""
     level = parse_dbs_level(str(value).replace("_", " "))
     if level is None:
-        raise ValueError("basic, standard, enhanced or enhanced_barred")
+        raise ValueError(DBS_LEVEL_CHOICES)
     return level
 
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import re
 
+from checks.people import POSITION_LABELS
+
 from .model import CellValue
 from .values import clean_text
 
-POSITIONS = ("Chair", "Senior independent director", "Non-executive director", "Chief executive",
-             "Executive director", "Associate director")
-_NON_EXECUTIVE = {"Chair", "Senior independent director", "Non-executive director"}
+# The board positions by their labels (defined once, with their codes, in checks.people).
+POSITIONS = tuple(POSITION_LABELS.values())
+CHAIR, SID, NED, CEO, EXECUTIVE, ASSOCIATE = (POSITION_LABELS[code] for code in
+                                              ("chair", "sid", "ned", "ceo", "executive", "associate"))
+_NON_EXECUTIVE = {CHAIR, SID, NED}
 _ALIASES = {
-    "ned": "Non-executive director", "non exec": "Non-executive director",
-    "non executive": "Non-executive director", "sid": "Senior independent director",
-    "ceo": "Chief executive", "chief executive officer": "Chief executive",
-    "exec": "Executive director", "executive": "Executive director", "chairman": "Chair",
-    "chairwoman": "Chair", "chairperson": "Chair", "trust chair": "Chair", "board chair": "Chair",
+    "ned": NED, "non exec": NED, "non executive": NED, "sid": SID,
+    "ceo": CEO, "chief executive officer": CEO, "exec": EXECUTIVE, "executive": EXECUTIVE,
+    "chairman": CHAIR, "chairwoman": CHAIR, "chairperson": CHAIR, "trust chair": CHAIR, "board chair": CHAIR,
 }
 
 
@@ -51,17 +53,17 @@ def position_from_title(title: CellValue) -> str | None:
     if exact is not None:
         return exact
     if re.search(r"\bassociate\b", words):
-        return "Associate director"
+        return ASSOCIATE
     if re.search(r"\bsenior independent\b|\bsid\b", words):
-        return "Senior independent director"
+        return SID
     if re.search(r"\b(vice|deputy) chair", words):
-        return "Non-executive director"
+        return NED
     if re.fullmatch(r"(interim )?(trust |board )?chair(man|woman|person)?( of the (trust|board))?", words):
-        return "Chair"
+        return CHAIR
     if re.search(r"\b(chief executive|ceo)\b", words) and not re.search(r"\bdeputy\b", words):
-        return "Chief executive"
+        return CEO
     if re.search(r"\bnon executive\b|\bned\b", words):
-        return "Non-executive director"
+        return NED
     return None
 
 
@@ -75,10 +77,10 @@ def derive_position(position: CellValue, title: CellValue, executive: bool | Non
         return stated
     from_title = position_from_title(title)
     if from_title is None:
-        return {True: "Executive director", False: "Non-executive director"}.get(executive)
+        return {True: EXECUTIVE, False: NED}.get(executive)
     if executive is True and from_title in _NON_EXECUTIVE:
         return None
-    if executive is False and from_title == "Chief executive":
+    if executive is False and from_title == CEO:
         return None
     return from_title
 

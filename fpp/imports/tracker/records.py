@@ -9,7 +9,7 @@ from .answers import RecordAnswer, parse_level_answer, parse_record_answer
 from .context import Context
 from .layout import Layout
 from .model import Action, Cell, CreateCheckRecord, KnownMember, KnownRecord, Skip, TrackerRow, UpdateCheckRecord
-from .values import clean_text, identifier_text, parse_dbs_level, read_check_cell
+from .values import DBS_LEVEL_CHOICES, clean_text, identifier_text, parse_dbs_level, read_check_cell
 
 RecordIndex = dict[tuple[str, str, date, str], KnownRecord]
 _ANSWER_HINT = "a date (a clear record), 'issue DATE', 'clear DATE', 'n/a' or 'skip'"
@@ -129,7 +129,7 @@ def _level(row: TrackerRow, slots, member: KnownMember, ctx: Context) -> str | N
     if level is None:
         said = f"says {clean_text(cell.value)!r}" if cell else "is blank"
         _, level = ctx.ask(f"{column.letter}{row.number}", f"{member.name}: the DBS level {said}.",
-                           "basic, standard, enhanced or enhanced_barred", parse_level_answer)
+                           DBS_LEVEL_CHOICES, parse_level_answer)
     return level
 
 

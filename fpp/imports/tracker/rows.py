@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from checks.people import POSITION_LABEL_LIST
+
 from .answers import parse_date_answer, parse_position_answer
 from .context import Context
 from .layout import Layout
@@ -134,8 +136,7 @@ def _read_position(facts: RowFacts, row: TrackerRow, layout: Layout, ctx: Contex
         key = next(ref(layout, n, facts.row) for n in sources if n in layout.fields)
         said = ", ".join(repr(clean_text(v)) for v in (raw_position, title, raw_exec) if v is not None)
         _, position = ctx.ask(key, f"{facts.name}: the position is unclear from {said}.",
-                              "Chair, Senior independent director, Non-executive director, Chief "
-                              "executive, Executive director or Associate director", parse_position_answer)
+                              POSITION_LABEL_LIST, parse_position_answer)
     if position is not None:
         facts.values["position"] = position
         facts.sources["position"] = ref(layout, "position", facts.row) or ref(layout, "role_title", facts.row) \

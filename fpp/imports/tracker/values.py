@@ -11,8 +11,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from checks.records import BASIC, DBS_LEVELS, ENHANCED, ENHANCED_BARRED, STANDARD
+
 from .model import CellValue
 
+DBS_LEVEL_CHOICES = ", ".join(DBS_LEVELS[:-1]) + f" or {DBS_LEVELS[-1]}"  # in messages and questions
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
                 "september", "october", "november", "december")
 # Full names, three-letter abbreviations and "sept": the forms people type.
@@ -131,10 +134,9 @@ def parse_dbs_level(value: CellValue) -> str | None:
         return None
     if words[0] in ("enhanced", "enh") and any(w.startswith("barr") for w in words[1:]):
         rest = [w for w in words[1:] if w not in ("w", "with", "and", "plus", "list", "lists")]
-        return "enhanced_barred" if all(w.startswith("barr") or w in ("child", "children", "adult",
+        return ENHANCED_BARRED if all(w.startswith("barr") or w in ("child", "children", "adult",
                                         "adults", "s", "both") for w in rest) else None
-    single = {"basic": "basic", "standard": "standard", "std": "standard",
-              "enhanced": "enhanced", "enh": "enhanced"}
+    single = {BASIC: BASIC, STANDARD: STANDARD, "std": STANDARD, ENHANCED: ENHANCED, "enh": ENHANCED}
     return single.get(words[0]) if len(words) == 1 else None
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from exports.data import (
     Appointment, AuditRow, CheckAtYearEnd, CheckColumn, CheckRecordRow, Declaration,
-    DeclarationData, EvidenceRef, ExceptionRow, LeaverRow, MemberRow, year_period,
+    DeclarationData, EvidenceRef, ExceptionRow, LeaverRow, MemberRow,
 )
 
 CHECKS = (
@@ -88,7 +88,7 @@ def create_data():
     """Callable fixture: a fresh DeclarationData (its row generators are read once)."""
 
     def create(**overrides) -> DeclarationData:
-        start, end = year_period(2025)
+        start, end = date(2025, 4, 1), date(2026, 3, 31)
         values = dict(
             organisation_name="Example NHS Foundation Trust", year=2025, period_start=start,
             period_end=end, check_columns=CHECKS, declaration=SIGNED,
