@@ -143,7 +143,7 @@ def _validity(value: Any) -> dict[str, int | None]:
 
 def _lead_days(value: Any) -> tuple[int, ...]:
     """Reminder lead times: whole numbers of days, 1 to 366, largest first."""
-    items = value if isinstance(value, list) else [v for v in str(value).split(",") if v.strip()]
+    items = value if isinstance(value, (list, tuple)) else [v for v in _text()(value).split(",") if v.strip()]
     leads = set()
     for item in items:
         try:

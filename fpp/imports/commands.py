@@ -19,18 +19,23 @@ def register(cli: click.Group) -> None:
 @with_app
 def import_workbook(path: str, dry_run: bool) -> None:
     """Import members and check records from a workbook (all or nothing; re-importing changes nothing)."""
+    import hashlib
+
     from fpp.extensions import db
-    from fpp.imports.workbook_apply import apply_import
-    from fpp.imports.workbook import WorkbookError, read_workbook
+    from fpp.imports.operations import apply_plan
+    from fpp.imports.queries import known_members, known_records
+    from fpp.imports.workbook import WorkbookError, plan_workbook, read_workbook
     try:
         parsed = read_workbook(path)
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except WorkbookError as exc:
         raise UserError(str(exc)) from None
-    result = apply_import(parsed)
+    plan = plan_workbook(parsed, Path(path).name, known_members(), known_records())
+    result = apply_plan(plan, filename=Path(path).name, sha256=digest, audit_action="import.workbook")
     if not result.ok:
         db.session.rollback()
         for problem in result.problems:
-            click.echo(f"{path}: {problem}", err=True)
+            click.echo(f"{path}: {problem.cell}: {problem.message}", err=True)
         raise UserError(f"{len(result.problems)} problem(s) found; nothing was imported.")
     if dry_run:
         db.session.rollback()

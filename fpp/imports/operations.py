@@ -71,12 +71,14 @@ class ApplyResult:
                 f"{c['skipped']} cells created nothing")
 
 
-def apply_plan(plan: ImportPlan, *, filename: str, sha256: str, recorded_by_id: int | None = None) -> ApplyResult:
+def apply_plan(plan: ImportPlan, *, filename: str, sha256: str, recorded_by_id: int | None = None,
+               audit_action: str = "tracker.import") -> ApplyResult:
     """Write a ready plan through the people and register operations; on problems the caller rolls back.
+    The one applier of both formats: a tracker's plan, and the contract workbook's (`plan_workbook`).
 
     Each member and record gets its own audit entry (the operations write them) and, when anything
-    changed, one ``tracker.import`` entry names the file, its SHA-256 and the counts. A plan with
-    problems or unanswered blocking questions writes nothing.
+    changed, one `audit_action` entry (``tracker.import``, ``import.workbook``) names the file, its SHA-256
+    and the counts. A plan with problems or unanswered blocking questions writes nothing.
     """
     result = ApplyResult()
     if not plan.is_ready:
@@ -93,7 +95,7 @@ def apply_plan(plan: ImportPlan, *, filename: str, sha256: str, recorded_by_id: 
     if result.ok and result.changed:
         after = {"file": filename, "sha256": sha256, "sheet": plan.sheet,
                  **{name: result.counts[name] for name in COUNT_NAMES}}
-        audit.record("tracker.import", "imports", None, after=after)
+        audit.record(audit_action, "imports", None, after=after)
     return result
 
 

@@ -17,13 +17,16 @@ from openpyxl.utils.exceptions import InvalidFileException
 from checks import OUTCOMES, find_check
 from checks.people import POSITION_LABEL_LIST, default_is_executive, find_position
 from checks.records import DBS_LEVELS
+from fpp.imports.tracker.model import (CreateCheckRecord, CreateMember, ImportPlan, KnownMember, KnownRecord,
+                                      MemberPlan, UpdateCheckRecord, UpdateMember)
+from fpp.imports.tracker.model import Problem as PlanProblem
 
 MEMBER_COLUMNS = {  # header as CONTRACT.md writes it -> (field, required)
     "Member ID": ("member_id", True), "Name": ("name", True), "Email": ("email", False),
     "Position": ("position", True), "Role title": ("role_title", False), "Voting": ("is_voting", False),
     "Interim": ("is_interim", False), "Executive": ("is_executive", False),
     "Professional registration": ("professional_registration", False),
-    "Start date": ("start_on", True), "End date": ("end_on", False),
+    "Date of birth": ("date_of_birth", False), "Start date": ("start_on", True), "End date": ("end_on", False),
 }
 CHECK_COLUMNS = {
     "Member ID": ("member_id", True), "Check": ("code", True), "Completed on": ("completed_on", True),
@@ -177,6 +180,7 @@ def _member_row(row: Row, raw: dict, report) -> None:
         _convert(row, raw, name, _yes_no, report)
     _convert(row, raw, "start_on", _date, report, required=True)
     _convert(row, raw, "end_on", _date, report)
+    _convert(row, raw, "date_of_birth", _date, report)
     start, end = row.values.get("start_on"), row.values.get("end_on")
     if start and end and end < start:
         report("end_on", f"the end date {end:%d/%m/%Y} is before the start date {start:%d/%m/%Y}")
@@ -248,3 +252,80 @@ def member_defaults(values: dict[str, Any]) -> dict[str, Any]:
     if "is_executive" not in values:
         values["is_executive"] = default_is_executive(values.get("position", ""))
     return values
+
+
+# The register's words for a member's fields, as the import plan names them (KnownMember, CreateMember).
+_PLAN_NAMES = {"is_voting": "voting", "is_interim": "interim", "is_executive": "executive"}
+
+
+def plan_workbook(parsed: ParsedWorkbook, filename: str, members: list[KnownMember],
+                  records: list[KnownRecord]) -> ImportPlan:
+    """The workbook as an import plan against the register (`members`, `records`): the same plan a
+    tracker gives, so one applier writes both. Members are matched by Member ID and their given cells
+    update them (a blank optional cell keeps the stored value); a check record that the register
+    already holds with the same identity changes nothing, unless its Reference or Notes changed."""
+    problems = [PlanProblem(_where(p.sheet, p.row, p.column), p.message) for p in parsed.problems]
+    if problems:  # the rows are incomplete: nothing to plan until the workbook reads cleanly
+        return ImportPlan(filename, None, 1, {}, [], [], problems, [])
+    known = {m.member_id: m for m in members}
+    held = {(r.member_id, r.code, r.completed_on, r.outcome): r for r in records}
+    plans: dict[str, MemberPlan] = {}
+    for row in parsed.members:
+        plans[row.values["member_id"]] = _member_plan(row, known.get(row.values.get("member_id")))
+    for row in parsed.checks:
+        member_id = row.values.get("member_id")
+        plan = plans.get(member_id)
+        if plan is None and member_id in known:
+            plan = plans[member_id] = MemberPlan(row.number, known[member_id].name, member_id, False)
+        if plan is None:
+            problems.append(PlanProblem(_where("Checks", row.number, f"Member ID ({row.cells['member_id']})"),
+                                        f"{member_id!r} is not in the Members sheet or the register"))
+            continue
+        action = _record_action(row, held)
+        if action is not None:
+            plan.actions.append(action)
+    return ImportPlan(filename=filename, sheet=None, header_row=1, mapping={}, members=list(plans.values()),
+                      questions=[], problems=problems, notices=[])
+
+
+def _where(sheet: str | None, row: int | None, column: str | None) -> str:
+    return str(Problem(sheet, row, column, "")).rstrip(": ")
+
+
+def _cell_of(row: Row, sheet: str, name: str, columns: dict) -> str:
+    """Where a value came from, as problems name it: sheet, row, column header and cell."""
+    header = next(h for h, (f, _) in columns.items() if f == name)
+    return _where(sheet, row.number, f"{header} ({row.cells.get(name, '?')})")
+
+
+def _member_plan(row: Row, known: KnownMember | None) -> MemberPlan:
+    values = row.values
+    plan = MemberPlan(row.number, values["name"], values["member_id"], known is None)
+    source = _cell_of(row, "Members", "member_id", MEMBER_COLUMNS)
+    if known is None:
+        fields = {_PLAN_NAMES.get(k, k): v for k, v in member_defaults(values).items()}
+        plan.actions.append(CreateMember(**fields, source=source))
+        return plan
+    changes, sources = {}, {}
+    for name, value in values.items():
+        plan_name = _PLAN_NAMES.get(name, name)
+        held = getattr(known, plan_name, None)
+        if plan_name == "position":
+            held = find_position(held or "")
+        if name != "member_id" and value != held:
+            changes[plan_name], sources[plan_name] = value, _cell_of(row, "Members", name, MEMBER_COLUMNS)
+    if changes:
+        plan.actions.append(UpdateMember(values["member_id"], changes, sources))
+    return plan
+
+
+def _record_action(row: Row, held: dict) -> CreateCheckRecord | UpdateCheckRecord | None:
+    v = row.values
+    identity = (v["member_id"], v["code"], v["completed_on"], v["outcome"])
+    source = _cell_of(row, "Checks", "completed_on", CHECK_COLUMNS)
+    same = held.get(identity)
+    if same is None:
+        return CreateCheckRecord(*identity, reference=v.get("reference"), dbs_level=v.get("dbs_level"),
+                                 notes=v.get("notes"), source=source)
+    changes = {k: v[k] for k in ("reference", "notes") if v.get(k) and v[k] != getattr(same, k)}
+    return UpdateCheckRecord(*identity, changes=changes, source=source) if changes else None

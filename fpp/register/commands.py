@@ -13,7 +13,7 @@ def register(cli: click.Group) -> None:
 @click.command("status")
 @click.option("--as-of", "as_of", help="The date to report on (YYYY-MM-DD); default today.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@with_app
+@with_app(writes=False, web=False)  # reads only, and needs no page: start-up is most of its time
 def status(as_of: str | None, fmt: str) -> None:
     """The status of every member on a date."""
     from fpp.extensions import settings

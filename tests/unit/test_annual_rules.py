@@ -1,4 +1,4 @@
-"""The annual cycle's pure rules (the year itself: test_years.py): readiness, outcomes, the BMR and the declaration's hash."""
+"""The annual cycle's pure rules: readiness, outcomes, the BMR and the declaration's hash (the year: test_years.py)."""
 import copy
 from datetime import date
 

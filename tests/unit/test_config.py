@@ -1,6 +1,9 @@
+import os
+
 import pytest
 
-from fpp.config import ConfigError, load_settings
+from fpp.app import create_app
+from fpp.config import SCHEMA, ConfigError, load_settings
 
 
 def test_defaults_file_environment_overrides_in_that_order(tmp_path):
@@ -50,3 +53,92 @@ def test_validity_override_of_zero_means_once(tmp_path):
     config.write_text("[rules.validity_months]\nsocial_media = 0\ndbs = 24\n")
     rules = load_settings(config, environ={"FPP_DATA_DIR": str(tmp_path)}).rules
     assert rules.validity("social_media") is None and rules.validity("dbs") == 24
+
+
+# One malformed value per key of the configuration's own table (fpp.config.SCHEMA): a key added without
+# an example here fails test_every_key_has_a_malformed_example.
+MALFORMED = {
+    "env": "staging",
+    "database_url": "mysql://fpp@db/fpp",
+    "data_dir": "",
+    "secret_key": 12345,
+    "organisation_name": "  ",
+    "mail_backend": "pigeon",
+    "smtp_host": "mail server",
+    "smtp_port": 70000,
+    "smtp_starttls": "sometimes",
+    "smtp_user": ["fpp"],
+    "smtp_password": {"value": "x"},
+    "mail_from": "fpp at localhost",
+    "base_url": "fpp.example.nhs.uk",
+    "max_upload_mb": -1,
+    "argon2_time_cost": 0,
+    "argon2_memory_cost": 16,
+    "session_cookie_secure": "maybe",
+    "rules_warning_window_days": -5,
+    "rules_appraisal_after_months": "twelve",
+    "rules_leaver_reference_days": 1.5,
+    "rules_interim_cover_weeks": -1,
+    "rules_retention_age_years": "75 years",
+    "rules_validity_months": {"dbs_check": 12},
+    "annual_declaration_deadline": "6/30",
+    "annual_statement": "",
+    "reminders_expiry_lead_days": [60, "soon"],
+    "reminders_overdue_repeat_days": 0,
+    "reminders_overdue_max_reminders": -1,
+    "reminders_declaration_lead_days": "30,400",
+    "reminders_attestation_request_on": "02-29",
+    "reminders_digest_weekday": "someday",
+    "reminders_digest_horizon_days": -60,
+    "reminders_secretary_copies": "perhaps",
+    "reminders_run_at": "25:00",
+    "outbox_max_attempts": 0,
+    "outbox_backoff_seconds": 0,
+    "outbox_backoff_max_seconds": "six hours",
+    "outbox_smtp_timeout_seconds": -30,
+    "scheduler_send_interval_seconds": 0,
+    "scheduler_lease_seconds": "1.5",
+    "scheduler_heartbeat_stale_minutes": 0,
+}
+
+
+def test_every_key_has_a_malformed_example():
+    assert sorted(set(SCHEMA) - set(MALFORMED)) == [], "add a malformed example for each new key"
+    assert sorted(set(MALFORMED) - set(SCHEMA)) == [], "an example for a key that no longer exists"
+
+
+@pytest.mark.parametrize("key", sorted(SCHEMA))
+def test_a_malformed_value_stops_start_up_naming_the_key(key, tmp_path):
+    with pytest.raises(ConfigError, match=f"bad value for '{key}'"):
+        load_settings(os.devnull, {"data_dir": str(tmp_path), key: MALFORMED[key]}, environ={})
+
+
+@pytest.mark.parametrize("key", sorted(SCHEMA))
+def test_every_default_is_well_formed(key):
+    parse, default = SCHEMA[key]
+    if default is not None:
+        parse(default)
+
+
+def test_a_malformed_deadline_in_the_file_stops_the_app(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(f'data_dir = "{tmp_path}"\n[annual]\ndeclaration_deadline = "6/30"\n')
+    with pytest.raises(ConfigError, match="'annual_declaration_deadline': expected a day of the year MM-DD"):
+        create_app(config_path=config)
+
+
+@pytest.mark.parametrize("key, value, parsed", [
+    ("smtp_port", "2525", 2525),                       # environment values are text
+    ("annual_declaration_deadline", " 07-31 ", "07-31"),
+    ("database_url", "postgresql+psycopg://fpp@db/fpp", "postgresql+psycopg://fpp@db/fpp"),
+    ("database_url", "sqlite://", "sqlite://"),
+    ("base_url", "https://fpp.example.nhs.uk/", "https://fpp.example.nhs.uk/"),
+    ("mail_from", "fpp@example.nhs.uk", "fpp@example.nhs.uk"),
+])
+def test_well_formed_values_are_kept(key, value, parsed, tmp_path):
+    assert load_settings(os.devnull, {"data_dir": str(tmp_path), key: value}, environ={})[key] == parsed
+
+
+def test_the_rules_carry_the_configured_numbers(tmp_path):
+    rules = load_settings(os.devnull, {"data_dir": str(tmp_path), "rules_interim_cover_weeks": 8}, environ={}).rules
+    assert rules.interim_cover_weeks == 8

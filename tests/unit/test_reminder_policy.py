@@ -5,8 +5,9 @@ import pytest
 
 from checks import MemberFacts, Rules, member_status
 from checks.reminders import (
-    ReminderPolicy, attestation_request, check_reminders, declaration_reminder, digest_due, digest_items,
-    latest_lead_step, overdue_step,
+    NO_LONGER_DUE, ReminderPolicy, Situation, attestation_request, attestation_request_on, check_reminders,
+    declaration_deadline, declaration_reminder, declaration_year, digest_due, digest_items, latest_lead_step,
+    overdue_step, prefilter_window, still_due,
 )
 from checks.rules import Record
 
@@ -154,3 +155,100 @@ def test_keys_name_member_check_anchor_and_step():
                                                                date(2026, 6, 1), RULES).checks,
                                     date(2026, 6, 1), POLICY, RULES)))
     assert due.key(42) == "expiry|42|dbs|2026-07-31|before_60"
+
+
+# ---- A request day or a deadline before April (checks.years.day_in_year) ---------------------------
+
+FEBRUARY = ReminderPolicy(attestation_request_on=(2, 1))
+
+
+@pytest.mark.parametrize("year, request_on", [(2025, date(2026, 2, 1)), (2024, date(2025, 2, 1))])
+def test_a_request_day_before_april_is_in_the_years_second_calendar_year(year, request_on):
+    assert attestation_request_on(year, FEBRUARY) == request_on
+    assert attestation_request_on(year, POLICY) == date(year, 4, 1)
+
+
+@pytest.mark.parametrize("attested, as_of, expected", [
+    (None, date(2025, 4, 1), None),               # 2025/26 has begun; its request day has not come
+    (None, date(2026, 1, 31), None),
+    (None, date(2026, 2, 1), date(2026, 2, 1)),   # the 2025/26 request, sent in 2025/26
+    (date(2025, 6, 1), date(2026, 2, 1), date(2026, 2, 1)),  # attested before the request day: asked
+    (date(2026, 2, 3), date(2026, 2, 10), None),
+    (None, date(2026, 3, 31), date(2026, 2, 1)),
+    (None, date(2026, 4, 1), None),               # 2026/27: its request is on 1 February 2027
+])
+def test_attestation_request_on_a_day_before_april(attested, as_of, expected):
+    due = attestation_request("m", FACTS, attested, as_of, FEBRUARY)
+    assert (due.anchor_on if due else None) == expected
+
+
+def test_a_deadline_is_its_first_occurrence_after_the_year_ends():
+    assert declaration_deadline(2025, POLICY) == date(2026, 6, 30)
+    early = ReminderPolicy(declaration_deadline=(1, 31))
+    assert declaration_deadline(2025, early) == date(2027, 1, 31)  # 31 January 2026 is inside 2025/26
+    assert declaration_year(declaration_deadline(2025, early)) == declaration_year(date(2026, 6, 30)) == 2025
+
+
+# ---- Still due: the sender asks the pass's rule ---------------------------------------------------
+
+def _situation(records, as_of, facts=FACTS, attested=None, signed=frozenset()):
+    return Situation(as_of, facts, member_status(facts, records, as_of, RULES).checks, attested, signed)
+
+
+EXPIRING = ALL_VALID | {"dbs": [Record(date(2023, 7, 31))]}
+
+
+def test_every_step_the_pass_queues_is_still_due_that_day():
+    for as_of in (date(2026, 6, 1), date(2026, 7, 24), date(2026, 8, 1), date(2026, 9, 30)):
+        situation = _situation(EXPIRING, as_of)
+        due = check_reminders("m", FACTS, situation.statuses, as_of, POLICY, RULES)
+        assert due and all(still_due(d.kind, d.code, d.anchor_on, situation, POLICY, RULES) is None for d in due)
+
+
+@pytest.mark.parametrize("records, as_of, reason", [
+    (EXPIRING, date(2026, 6, 2), None),
+    (EXPIRING, date(2026, 8, 3), None),  # delivered late, after the expiry date: still about that expiry
+    (EXPIRING | {"dbs": [Record(date(2023, 7, 31)), Record(date(2026, 6, 1))]}, date(2026, 6, 2),
+     NO_LONGER_DUE["expiry"]),  # renewed
+    (EXPIRING | {"dbs": [Record(date(2023, 7, 31)), Record(date(2026, 6, 1), "not_applicable")]}, date(2026, 6, 2),
+     NO_LONGER_DUE["expiry"]),
+])
+def test_an_expiry_reminder_stays_due_until_the_check_is_renewed(records, as_of, reason):
+    assert still_due("expiry", "dbs", date(2026, 7, 31), _situation(records, as_of), POLICY, RULES) == reason
+
+
+def test_an_overdue_reminder_ends_when_the_check_is_done():
+    missing = ALL_VALID | {"qualifications": []}
+    assert still_due("overdue", "qualifications", date(2020, 1, 1), _situation(missing, date(2026, 6, 1)),
+                     POLICY, RULES) is None
+    assert still_due("overdue", "qualifications", date(2020, 1, 1), _situation(ALL_VALID, date(2026, 6, 1)),
+                     POLICY, RULES) == NO_LONGER_DUE["overdue"]
+
+
+@pytest.mark.parametrize("attested, facts, reason", [
+    (None, FACTS, None),
+    (date(2026, 4, 3), FACTS, NO_LONGER_DUE["attestation"]),
+    (None, MemberFacts(date(2020, 1, 1), date(2026, 4, 2)), NO_LONGER_DUE["attestation"]),  # left since
+])
+def test_an_attestation_request_ends_with_the_attestation(attested, facts, reason):
+    situation = _situation(ALL_VALID, date(2026, 4, 5), facts, attested)
+    assert still_due("attestation", "self_attestation", date(2026, 4, 1), situation, POLICY, RULES) == reason
+
+
+@pytest.mark.parametrize("signed, reason", [(frozenset(), None), (frozenset({2025}), NO_LONGER_DUE["declaration"])])
+def test_a_declaration_reminder_ends_with_the_signature(signed, reason):
+    situation = Situation(date(2026, 6, 20), signed_years=signed)
+    assert still_due("declaration", "annual_declaration", date(2026, 6, 30), situation, POLICY) == reason
+
+
+# ---- The pass's SQL prefilter reads windows built from the same numbers ----------------------------
+
+def test_the_prefilter_window_follows_the_policy_and_rules():
+    window = prefilter_window(date(2026, 6, 1), date(2026, 6, 2), POLICY, RULES)
+    assert not window.everyone
+    assert window.early == date(2026, 4, 26)  # the overdue steps' span (5 x 7 days) and a day before the pass
+    assert window.late == date(2026, 8, 1)  # 60 days (the largest expiry lead) ahead
+    assert window.left_since == date(2026, 4, 30)  # leaver window (30 days) and the day after the end date
+    assert prefilter_window(date(2026, 3, 31), date(2026, 4, 1), POLICY, RULES).everyone
+    assert not prefilter_window(date(2026, 3, 31), date(2026, 4, 1), FEBRUARY, RULES).everyone
+    assert prefilter_window(date(2026, 1, 30), date(2026, 2, 2), FEBRUARY, RULES).everyone

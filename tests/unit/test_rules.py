@@ -1,9 +1,13 @@
 """The status rules of FPPT.md section 4, row by row."""
+import json
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
-from checks import (CATALOGUE, MemberFacts, Record, Rules, add_months, check_status, member_status)
+from checks import (CATALOGUE, CHECK_CODES, SHORT_INTERIM, STARTS_LATER, CheckType, MemberFacts, Record, Rules,
+                    add_months, check_status, get_check, in_scope, is_short_interim, member_status, out_of_scope)
+from checks.catalogue import ALL
 
 RULES = Rules()
 SERVING = MemberFacts(start_on=date(2020, 1, 1))
@@ -115,3 +119,67 @@ def test_completed_on_is_the_latest_record_even_when_not_required():
     leaver = MemberFacts(date(2020, 1, 1), date(2026, 3, 31))
     result = check_status("dbs", leaver, [Record(date(2024, 3, 1))], D, RULES)
     assert (result.status, result.completed_on, result.expires_on) == ("not_required", date(2024, 3, 1), None)
+
+
+# ---- Who the Framework covers (FPPT.md section 1) --------------------------------------------------
+
+def _interim(start, end):
+    return MemberFacts(start, end, is_interim=True)
+
+
+@pytest.mark.parametrize("facts, weeks, expected", [
+    (_interim(date(2026, 1, 5), date(2026, 2, 15)), 6, True),    # 42 days, both dates counted: 6 weeks
+    (_interim(date(2026, 1, 5), date(2026, 2, 16)), 6, False),   # 43 days: more than 6 weeks
+    (_interim(date(2026, 1, 5), date(2026, 1, 5)), 6, True),     # one day
+    (_interim(date(2026, 1, 5), None), 6, False),                # open-ended: in scope
+    (MemberFacts(date(2026, 1, 5), date(2026, 1, 20)), 6, False),  # not interim: a short permanent stay counts
+    (_interim(date(2026, 1, 5), date(2026, 1, 20)), 0, False),   # 0 weeks: every interim is in scope
+    (_interim(date(2026, 1, 5), date(2026, 2, 16)), 7, True),
+])
+def test_short_interim_table(facts, weeks, expected):
+    assert is_short_interim(facts, Rules(interim_cover_weeks=weeks)) is expected
+
+
+@pytest.mark.parametrize("facts, expected", [
+    (SERVING, None),
+    (MemberFacts(date(2020, 1, 1), date(2026, 3, 31)), None),      # a leaver stays on the board
+    (MemberFacts(date(2026, 7, 1)), STARTS_LATER),
+    (_interim(date(2026, 5, 1), date(2026, 6, 5)), SHORT_INTERIM),
+    (_interim(date(2026, 7, 1), date(2026, 7, 20)), SHORT_INTERIM),  # never covered, whenever it starts
+    (_interim(date(2026, 4, 1), date(2026, 6, 1)), None),
+])
+def test_out_of_scope_says_why(facts, expected):
+    assert out_of_scope(facts, D, RULES) == expected
+    assert in_scope(facts, D, RULES) is (expected is None)
+
+
+# ---- The catalogue is a value of the rules ---------------------------------------------------------
+
+LOCAL = CheckType("directorships", "Other directorships", ALL, 12, "Local", False, "Yearly review of directorships")
+
+
+def test_statuses_follow_the_rules_catalogue_in_its_order():
+    rules = Rules(catalogue=CATALOGUE + (LOCAL,))
+    records = _all_valid() | {"directorships": [Record(date(2025, 1, 1))]}
+    result = member_status(SERVING, records, D, rules)
+    assert list(result.checks) == list(CHECK_CODES) + ["directorships"]
+    assert (result.checks["directorships"].status, result.status) == ("expired", "action_required")
+    assert list(member_status(SERVING, records, D, RULES).checks) == list(CHECK_CODES)
+
+
+def test_a_smaller_catalogue_lists_only_its_checks():
+    rules = Rules(catalogue=(LOCAL, get_check("dbs")))
+    assert list(member_status(SERVING, {}, D, rules).checks) == ["directorships", "dbs"]
+    assert rules.validity("directorships") == 12 and Rules(catalogue=(LOCAL,), validity_months={
+        "directorships": None}).validity("directorships") is None
+
+
+def test_the_status_json_lists_the_catalogues_codes_in_its_order():
+    from fpp.register.status_output import status_json
+    rules = Rules(catalogue=CATALOGUE + (LOCAL,))
+    row = SimpleNamespace(member=SimpleNamespace(member_id="A01", name="Ann"),
+                          status=member_status(SERVING, _all_valid(), D, rules))
+    document = json.loads(json.dumps(status_json([row], D)))
+    assert list(document["members"][0]["checks"]) == list(CHECK_CODES) + ["directorships"]
+    assert document["members"][0]["checks"]["directorships"] == {
+        "status": "missing", "completed_on": None, "expires_on": None}

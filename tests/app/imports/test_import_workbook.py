@@ -7,6 +7,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from checks import CHECK_CODES
 from fpp.extensions import db
 from fpp.people.models import Member
 from fpp.register.models import CheckRecord
@@ -48,6 +49,19 @@ def test_example_board_gives_exactly_the_example_status(runner):
     status = runner("status", "--as-of", "2026-06-30", "--format", "json")
     assert status.exit_code == 0
     assert json.loads(status.output) == json.loads(EXPECTED.read_text())
+    # CONTRACT.md: members in Member ID order, check codes in FPPT.md section 3 order (dict equality ignores order).
+    got, expected = _ordered(status.output), _ordered(EXPECTED.read_text())
+    assert [m["member_id"] for m in got["members"]] == [m["member_id"] for m in expected["members"]]
+    assert [m["member_id"] for m in got["members"]] == sorted(m["member_id"] for m in got["members"])
+    for member, wanted in zip(got["members"], expected["members"]):
+        assert list(member) == ["member_id", "name", "status", "checks"]
+        assert list(member["checks"]) == list(wanted["checks"]) == list(CHECK_CODES)
+        assert all(list(c) == ["status", "completed_on", "expires_on"] for c in member["checks"].values())
+
+
+def _ordered(text: str) -> dict:
+    """The parsed JSON, each object's keys in the document's order (compare `list(...)` to test order)."""
+    return json.loads(text, object_pairs_hook=dict)
 
 
 def test_importing_the_same_file_again_changes_nothing(runner):
@@ -138,7 +152,7 @@ def test_status_as_of_excludes_members_who_start_later(runner, tmp_path):
     runner("import", workbook(tmp_path, members=[GOOD_MEMBER, later]))
     data = json.loads(runner("status", "--as-of", "2026-06-30", "--format", "json").output)
     assert [m["member_id"] for m in data["members"]] == ["A01"]
-    assert list(data["members"][0]["checks"])[0] == "identity"
+    assert list(data["members"][0]["checks"]) == list(CHECK_CODES)
 
 
 def test_status_table_and_bad_as_of(runner, tmp_path):
