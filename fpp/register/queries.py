@@ -53,7 +53,7 @@ def members_with_statuses(as_of: date, rules: Rules, member_pks: Collection[int]
     everyone = member_pks is None and members is None
     members = _members(member_pks) if members is None else members
     board = Board([], [])
-    with _collector_paused():
+    with collector_paused():
         records = load_rule_records(None if everyone else [m.id for m in members], as_of)
         for member in members:
             facts = member.facts
@@ -94,7 +94,7 @@ def load_rule_records(member_pks: Collection[int] | None = None,
         query = query.where(CheckRecord.completed_on <= as_of)
     grouped: dict[int, RecordsByCode] = {}
     day = _day_reader()
-    with _collector_paused():
+    with collector_paused():
         for member_pk, code, completed_on, outcome, decision_on in _driver_rows(query):
             by_code = grouped.get(member_pk)
             if by_code is None:
@@ -108,10 +108,10 @@ def load_rule_records(member_pks: Collection[int] | None = None,
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the register's records become objects: 150,000 new
-    objects set off hundreds of collections that rescan them (and every module) for cycles they cannot
-    form, which doubled the time of `fpp status`. Reference counting still frees everything."""
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (where it was on) while the register's records become
+    objects: 150,000 new objects set off hundreds of collections that rescan them (and every module) for
+    cycles they cannot form, which doubled the time of `fpp status`. Reference counting still frees them."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

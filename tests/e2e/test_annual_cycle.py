@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from checks import REGULATION_5_CODES
 from checks.annual import ATTESTATION_ITEMS, LCF_DOMAINS
 from fpp.timeutil import freeze
+from tests.fixtures.browser import watch_csp
 
 PASSWORD = "correct-horse-battery"
 IN_YEAR, AFTER_YEAR = datetime(2026, 3, 10, 12), datetime(2026, 4, 20, 12)
@@ -39,8 +40,10 @@ def seed(app) -> dict:
     return ids
 
 
-def open_as(browser, base_url: str, role: str):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+def open_as(browser, base_url: str, role: str, violations: list):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    violations.append(watch_csp(context))
+    page = context.new_page()
     page.goto(f"{base_url}/login")
     page.fill("#email", f"{role}@example.nhs.uk")
     page.fill("#password", PASSWORD)
@@ -80,19 +83,19 @@ def record_outcome(page, base_url: str, member_name: str, outcome: str = "fit_an
 
 
 @pytest.mark.browser
-def test_the_annual_cycle(live_server, browser):
+def test_the_annual_cycle(live_server, browser, csp_violations):
     base = live_server.base_url
     _default_join_mode()
     ids = seed(live_server)
     with freeze(IN_YEAR):
-        secretary = open_as(browser, base, "secretary")
+        secretary = open_as(browser, base, "secretary", csp_violations)
         secretary.goto(f"{base}/years/2025")
         secretary.click("button:has-text('Request attestations from all members')")
         see(secretary, "Attestation requested from 3 member(s).")
 
-        submit_attestation(open_as(browser, base, "member"), base)
+        submit_attestation(open_as(browser, base, "member", csp_violations), base)
 
-        chair = open_as(browser, base, "chair")
+        chair = open_as(browser, base, "chair", csp_violations)
         chair.goto(f"{base}/years/2025")
         see(chair, "Disclosure made")
         chair.click("a:has-text('Decide')")
@@ -108,7 +111,7 @@ def test_the_annual_cycle(live_server, browser):
         chair.click("button:has-text('Record outcome')")
         see(chair, "You cannot record your own outcome")
 
-        sid = open_as(browser, base, "sid")
+        sid = open_as(browser, base, "sid", csp_violations)
         record_outcome(sid, base, "Clara Chair")
         see(sid, "Outcome recorded for Clara Chair")
         secretary.goto(f"{base}/years/2025")
