@@ -39,6 +39,7 @@ def create_app(config_path: str | None = None, overrides: dict | None = None, te
 
 def configure_settings(app: Flask, settings: Settings, testing: bool) -> None:
     app.extensions["fpp_settings"] = settings
+    secure_files(Path(settings["data_dir"]))
     max_upload = settings["max_upload_mb"] * 1024 * 1024
     app.config.update(
         TESTING=testing,
@@ -57,6 +58,15 @@ def configure_settings(app: Flask, settings: Settings, testing: bool) -> None:
         WTF_CSRF_ENABLED=not testing,
         WTF_CSRF_TIME_LIMIT=None,
     )
+
+
+def secure_files(data_dir: Path) -> None:
+    """Everything the register writes (database, evidence, mail, packs, uploads) is readable by its own
+    user only: files 0600 in folders 0700, whatever the umask it was started with."""
+    import os
+    os.umask(0o077)
+    if data_dir.is_dir() and data_dir.stat().st_uid == os.getuid():
+        data_dir.chmod(0o700)
 
 
 def configure_jinja(app: Flask) -> None:

@@ -38,13 +38,14 @@ class Database:
 
 def make_engine(url: str) -> Engine:
     """An engine with the per-backend settings the register relies on."""
+    # Parameter values (names, emails, DBS numbers) never reach an error message or a log.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy, not pysqlite, begin transactions, so SAVEPOINTs and locking behave as documented.
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 # The transaction policy (docs/operations.md, "Transactions"):

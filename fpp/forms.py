@@ -1,10 +1,13 @@
-"""Form pieces shared by the features: the NHS.UK three-part date input and a base form."""
+"""Form pieces shared by the features: the NHS.UK three-part date input and a base form that refuses
+control characters in every single-line field."""
 from __future__ import annotations
 
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import Field
+import re
+
+from wtforms import Field, StringField
 from wtforms.validators import ValidationError
 from wtforms.utils import unset_value
 
@@ -46,8 +49,33 @@ class DateInputField(Field):
             raise ValidationError(f"Enter {self.label.text.lower()}")
 
 
+# C0 and C1 control characters (tab, CR and LF included) and Unicode line and paragraph separators.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def control_character_problem(value: str | None) -> str | None:
+    """Why a single-line value is refused (None when it is fine): a control character or line break
+    would break a header, a log line or a spreadsheet cell."""
+    match = CONTROL_CHARACTERS.search(value or "")
+    if match is None:
+        return None
+    return f"must be on one line, without control characters (found U+{ord(match.group()):04X})"
+
+
 class BaseForm(FlaskForm):
-    """A form whose errors can be shown in the NHS.UK error summary, and set from a DomainError."""
+    """A form whose errors can be shown in the NHS.UK error summary, and set from a DomainError.
+    Every single-line text field (StringField and its kinds: email, search, ...) refuses control
+    characters; multi-line fields (TextAreaField) keep their line breaks."""
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in self._fields.values():
+            if isinstance(field, StringField) and field.type != "TextAreaField" and isinstance(field.data, str):
+                problem = control_character_problem(field.data)
+                if problem:
+                    field.errors = [*field.errors, f"{field.label.text} {problem}"]
+                    ok = False
+        return ok
 
     def error_list(self) -> list[dict]:
         return [{"text": errors[0], "href": f"#{self._fields[name].id}"}

@@ -42,3 +42,20 @@ def test_hsts_only_in_production(client, engine, settings_overrides, monkeypatch
     with rolled_back_app(engine, production, True, monkeypatch) as app:
         response = app.test_client().get("/login")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_data_files_are_private_to_the_register(app, client, login, create_member, create_record):
+    import io
+    import stat
+    from pathlib import Path
+    login("secretary")
+    member = create_member()
+    record = create_record(member, "identity", __import__("datetime").date(2024, 1, 1))
+    client.post(f"/records/{record.id}/evidence", data={"evidence": (io.BytesIO(b"%PDF-1.4 x"), "id.pdf")},
+                content_type="multipart/form-data")
+    data = Path(app.config["DATA_DIR"])
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    written = [p for p in data.rglob("*")]
+    assert written, "the upload wrote nothing"
+    for path in written:
+        assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600), path
