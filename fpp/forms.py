@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-import re
-
 from wtforms import Field, StringField
 from wtforms.validators import ValidationError
 from wtforms.utils import unset_value
+
+from checks.text import control_character_problem
 
 PARTS = ("day", "month", "year")
 
@@ -47,19 +47,6 @@ class DateInputField(Field):
     def pre_validate(self, form):
         if self.required and self.data is None and not self.process_errors:
             raise ValidationError(f"Enter {self.label.text.lower()}")
-
-
-# C0 and C1 control characters (tab, CR and LF included) and Unicode line and paragraph separators.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def control_character_problem(value: str | None) -> str | None:
-    """Why a single-line value is refused (None when it is fine): a control character or line break
-    would break a header, a log line or a spreadsheet cell."""
-    match = CONTROL_CHARACTERS.search(value or "")
-    if match is None:
-        return None
-    return f"must be on one line, without control characters (found U+{ord(match.group()):04X})"
 
 
 class BaseForm(FlaskForm):

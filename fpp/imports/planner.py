@@ -3,15 +3,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from fpp.extensions import settings
 from fpp.timeutil import today
-from fpp.imports.tracker import (Answers, ColumnMapping, ImportPlan, ParsedTracker, TrackerError, plan_import,
-                         propose_mapping, read_tracker)
+from fpp.imports.tracker import (Answers, ColumnMapping, ImportPlan, ParsedTracker, TrackerError, parse_target,
+                                plan_import, propose_mapping, read_tracker)
+from fpp.imports.models import TrackerPreset
 from fpp.imports.queries import (CATALOGUE_PAIRS, CODES, applies_rule, find_preset, known_members,
                                     known_records)
+
+TOML_POSITION = re.compile(r"at line \d+, column \d+|at end of document")
 
 
 @dataclass(frozen=True)
@@ -24,22 +29,69 @@ class Prepared:
     sha256: str
 
 
-def load_mapping(spec: str) -> ColumnMapping:
-    """The mapping named by ``spec``: a saved preset's name, else a TOML mapping file's path.
+def load_preset(name: str) -> ColumnMapping:
+    """The saved preset called ``name``: all the web pages accept, never a file.
 
-    Raises TrackerError when it is neither, or when the file or preset is not a valid mapping.
+    Raises TrackerError for an unknown name; the message repeats the name asked for, nothing else.
+    """
+    preset = find_preset(name)
+    if preset is None:
+        raise TrackerError(f"There is no saved preset called {name.strip()[:80]!r}")
+    return _from_preset(preset)
+
+
+def _from_preset(preset: TrackerPreset) -> ColumnMapping:
+    return ColumnMapping.from_dict(json.loads(preset.mapping), CODES, source=f"preset {preset.name!r}")
+
+
+def load_mapping(spec: str) -> ColumnMapping:
+    """The mapping named by ``spec`` on the command line: a saved preset's name, else a TOML mapping
+    file's path (the operator may name any file they can read).
+
+    Raises TrackerError when it is neither, or when the file or preset is not a valid mapping; a
+    message about a file says where it is wrong (line, column, entry number), never what it holds.
     """
     preset = find_preset(spec)
     if preset is not None:
-        return ColumnMapping.from_dict(json.loads(preset.mapping), CODES, source=f"preset {preset.name!r}")
+        return _from_preset(preset)
     path = Path(spec)
     if not path.is_file():
         raise TrackerError("is neither a saved preset nor a mapping file", filename=spec)
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise TrackerError(f"cannot be read ({error})", filename=spec) from None
-    return ColumnMapping.from_toml(text, CODES, source=spec)
+    except OSError as error:
+        raise TrackerError(f"cannot be read ({error.strerror or error.__class__.__name__})", filename=spec) from None
+    except UnicodeDecodeError:
+        raise TrackerError("cannot be read (it is not UTF-8 text)", filename=spec) from None
+    return _mapping_file(text, spec)
+
+
+def _mapping_file(text: str, spec: str) -> ColumnMapping:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        where = TOML_POSITION.search(str(error))
+        raise TrackerError(f"is not valid TOML{f' ({where.group()})' if where else ''}", filename=spec) from None
+    try:
+        return ColumnMapping.from_dict(data, CODES, source=spec)
+    except TrackerError:
+        raise TrackerError(_mapping_file_problem(data), filename=spec) from None
+
+
+def _mapping_file_problem(data: dict) -> str:
+    """What is wrong with a TOML document read as a mapping, by position only."""
+    if set(data) - {"header_row", "sheet", "columns"}:
+        return "is not a mapping file: a mapping holds only header_row, sheet and a [columns] table"
+    columns = data.get("columns", {})
+    if not isinstance(columns, dict):
+        return "is not a mapping file: 'columns' must be a table of header = target"
+    for number, target in enumerate(columns.values(), start=1):
+        try:
+            parse_target(target, CODES)
+        except TrackerError:
+            return (f"entry {number} of [columns] is not a column target; use ignore, notes, member.<field>, "
+                    "check.<code> or check.<code>.<qualifier>")
+    return "is not a mapping file: 'header_row' must be a row number (1 or more)"
 
 
 def prepare(data: bytes, filename: str, *, sheet: str | None = None, preset: ColumnMapping | None = None,

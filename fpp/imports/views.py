@@ -15,7 +15,7 @@ from fpp.imports.tracker import Answers, ColumnMapping, TrackerError, describe
 from fpp.imports import operations, queries, uploads
 from fpp.imports.forms import (MappingForm, PreviewForm, UploadForm, answers_from, mapping_from,
                                   target_choices)
-from fpp.imports.planner import load_mapping, prepare
+from fpp.imports.planner import load_preset, prepare
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 add_nav_item("Import a tracker", "imports.upload_tracker", ("secretary",))
@@ -70,7 +70,7 @@ def edit_mapping(token: str):
     sheets = _sheet_names(content, note["filename"])
     form.sheet.choices = [(s, s) for s in sheets]
     try:
-        preset = load_mapping(request.args["preset"]) if request.args.get("preset") else None
+        preset = load_preset(request.args["preset"]) if request.args.get("preset") else None
         sheet = form.sheet.data if request.method == "POST" and sheets else note.get("sheet")
         prepared = prepare(content, note["filename"], sheet=sheet, preset=preset)
     except TrackerError as error:

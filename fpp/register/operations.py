@@ -85,19 +85,7 @@ def record_checks(items: list[tuple[Member, dict[str, Any]]], recorded_by_id: in
     thousands of records is quick; each record is still validated and audited on its own.
     """
     member_pks = {member.id for member, _ in items}
-    held = _live_identities(member_pks)
-    rows, errors = [], []
-    for index, (member, fields) in enumerate(items):
-        row = dict.fromkeys(RECORD_FIELDS) | _clean(dict(fields), creating=True) | {
-            "member_pk": member.id, "recorded_by_id": recorded_by_id, "recorded_at": utcnow()}
-        try:
-            _validate(SimpleNamespace(**row))  # the rules read attributes; no ORM object needed
-            if _identity(row) in held:
-                raise already_recorded(row["code"], row["completed_on"])
-        except DomainError as error:
-            errors.append((index, error))
-        held.add(_identity(row))
-        rows.append(row)
+    rows, errors = _checked_rows(items, recorded_by_id, _live_identities(member_pks))
     if errors or not rows:
         return [], errors
     try:
@@ -111,6 +99,24 @@ def record_checks(items: list[tuple[Member, dict[str, Any]]], recorded_by_id: in
                         "after": {name: audit.jsonable(row.get(name)) for name in CheckRecord.AUDITED},
                         "member_pk": row["member_pk"]} for record_id, row in zip(ids, rows)])
     return ids, []
+
+
+def _checked_rows(items: list[tuple[Member, dict[str, Any]]], recorded_by_id: int | None, held: set[tuple]
+                  ) -> tuple[list[dict[str, Any]], list[tuple[int, DomainError]]]:
+    """The rows to insert, validated, and every (index, error) refused, a copy of a held record included."""
+    rows, errors = [], []
+    for index, (member, fields) in enumerate(items):
+        row = dict.fromkeys(RECORD_FIELDS) | _clean(dict(fields), creating=True) | {
+            "member_pk": member.id, "recorded_by_id": recorded_by_id, "recorded_at": utcnow()}
+        try:
+            _validate(SimpleNamespace(**row))  # the rules read attributes; no ORM object needed
+            if _identity(row) in held:
+                raise already_recorded(row["code"], row["completed_on"])
+        except DomainError as error:
+            errors.append((index, error))
+        held.add(_identity(row))
+        rows.append(row)
+    return rows, errors
 
 
 def _recorded_meanwhile(rows: list[dict[str, Any]], member_pks: set[int]) -> list[tuple[int, DomainError]]:

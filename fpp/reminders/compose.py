@@ -8,6 +8,7 @@ from checks import get_check
 from checks.reminders import (
     ATTESTATION, DECLARATION, DIGEST, EXPIRY, LEAVER, OVERDUE, DigestItem, Due, declaration_year,
 )
+from checks.text import CONTROL_CHARACTERS
 from checks.years import year_label, year_of
 from fpp.config import Settings
 from fpp.people.models import Member
@@ -70,14 +71,20 @@ def _step_number(step: str) -> int | None:
 
 
 def _subject(due: Due, member: Member) -> str:
-    label, when = get_check(due.code).label, format_date(due.anchor_on, "long")
+    label, when, name = get_check(due.code).label, format_date(due.anchor_on, "long"), one_line(member.name)
     if due.kind == EXPIRY:
-        return f"{label} for {member.name} expires on {when}"
+        return f"{label} for {name} expires on {when}"
     if due.kind == OVERDUE:
-        return f"{label} for {member.name} is {'overdue' if 'expired' in due.step else 'missing'}"
+        return f"{label} for {name} is {'overdue' if 'expired' in due.step else 'missing'}"
     if due.kind == LEAVER:
-        return f"Leaver reference for {member.name} due by {when}"
+        return f"Leaver reference for {name} due by {when}"
     return f"Your annual fit and proper self-attestation for {year_label(year_of(due.anchor_on))}"
+
+
+def one_line(text: str) -> str:
+    """`text` as a header may carry it: control characters and line breaks (an old record could hold
+    them) become single spaces, so a name can never start a header of its own."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
 
 
 def _digest_line(item: DigestItem, settings: Settings) -> dict:

@@ -1,5 +1,5 @@
-"""Outbox state changes: claim, mark sent, mark failed (backoff, give up), cancel. None of them commits;
-tasks.send_outbox commits after each step, so a crash loses nothing and sends nothing twice."""
+"""Outbox state changes: claim, mark sent, mark failed (backoff, give up, or at once), cancel. None of
+them commits; tasks.send_outbox commits after each step, so a crash loses nothing and sends nothing twice."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -38,11 +38,12 @@ def mark_sent(message: OutboxMessage, now: datetime, stored_as: str | None) -> N
           member_pk=_member_pk(message))
 
 
-def mark_failed(message: OutboxMessage, error: str, now: datetime, retry: RetryPolicy) -> None:
-    """A try failed: back in the queue after the backoff, or `failed` for good after the last try."""
+def mark_failed(message: OutboxMessage, error: str, now: datetime, retry: RetryPolicy, final: bool = False) -> None:
+    """A try failed: back in the queue after the backoff, or `failed` for good after the last try, or at
+    once when `final` (the message cannot be built: trying the same row again would fail the same way)."""
     message.attempts += 1
     message.last_error = error[:2000]
-    if message.attempts >= retry.max_attempts:
+    if final or message.attempts >= retry.max_attempts:
         message.status = FAILED
         audit("outbox.failed", "outbox_messages", message.id,
               after={"to": message.recipient, "attempts": message.attempts, "error": message.last_error},

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from fpp.config import Settings
 from fpp.extensions import db
 from fpp.reminders import queries, sender
-from fpp.reminders.mail import MailError, deliver
+from fpp.reminders.mail import BuildError, MailError, deliver
 from fpp.reminders.models import OutboxMessage, Reminder
 from fpp.reminders.operations import PassResult, run_pass
 from fpp.reminders.policy import retry_policy
@@ -42,7 +42,10 @@ class SendResult:
 
 
 def send_outbox(settings: Settings, retry_now: bool = False, worker: str = WORKER) -> SendResult:
-    """Deliver what is due: claim (commit), check it still applies, deliver, mark (commit)."""
+    """Deliver what is due: claim (commit), check it still applies, deliver, mark (commit).
+
+    Each message on its own: one that cannot be built, or that meets an unexpected error, is marked
+    failed with a short reason and the pass goes on to the next."""
     result = SendResult()
     _recover_interrupted()
     ids = queries.sendable_ids(utcnow(), retry_now)
@@ -51,12 +54,26 @@ def send_outbox(settings: Settings, retry_now: bool = False, worker: str = WORKE
         claimed = sender.claim(message_id, worker, utcnow(), retry_now)
         db.session.commit()
         if claimed:
-            _send_one(message_id, settings, result)
+            _send_guarded(message_id, settings, result)
     return result
+
+
+def _send_guarded(message_id: int, settings: Settings, result: SendResult) -> None:
+    try:
+        _send_one(message_id, settings, result)
+    except Exception as error:  # a bug or bad data in one row must not hold up the rest of the outbox
+        db.session.rollback()
+        log.error("outbox message %s: unexpected error", message_id, exc_info=True)
+        message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+        if message is not None:
+            reason = f"stopped by an unexpected error ({error.__class__.__name__}); see the server log"
+            _failed(message, reason, settings, result, final=True)
 
 
 def _send_one(message_id: int, settings: Settings, result: SendResult) -> None:
     message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    if message is None:  # its member was deleted since the claim: nothing left to send
+        return
     reminder = db.session.get(Reminder, message.reminder_id) if message.reminder_id else None
     reason = sender.still_applies(reminder, settings)
     db.session.commit()  # end the read: on SQLite the marking below must start its own write transaction
@@ -68,15 +85,19 @@ def _send_one(message_id: int, settings: Settings, result: SendResult) -> None:
     try:
         stored_as = deliver(message, settings)
     except MailError as error:
-        sender.mark_failed(message, str(error), utcnow(), retry_policy(settings))
-        db.session.commit()
-        result.failed += 1
-        result.errors.append(f"message {message.id} to {message.recipient}: {error}")
-        log.warning("outbox message %s not delivered: %s", message.id, error)
+        _failed(message, str(error), settings, result, final=isinstance(error, BuildError))
         return
     sender.mark_sent(message, utcnow(), stored_as)
     db.session.commit()
     result.sent += 1
+
+
+def _failed(message: OutboxMessage, reason: str, settings: Settings, result: SendResult, final: bool) -> None:
+    sender.mark_failed(message, reason, utcnow(), retry_policy(settings), final=final)
+    db.session.commit()
+    result.failed += 1
+    result.errors.append(f"message {message.id} to {message.recipient}: {reason}")
+    log.warning("outbox message %s not delivered: %s", message.id, reason)
 
 
 def _recover_interrupted() -> None:

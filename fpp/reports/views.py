@@ -17,7 +17,7 @@ from fpp.reports.queries import declaration_data
 from fpp.timeutil import today
 
 bp = Blueprint("reports", __name__)
-DOWNLOADERS = ("secretary", "chair", "auditor")
+DOWNLOADERS = ("secretary", "chair", "sid", "auditor")  # CONTRACT.md: these roles "read everything"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 add_nav_item("Reports", "reports.index", DOWNLOADERS)
 

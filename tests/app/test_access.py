@@ -14,7 +14,6 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 import pytest
-from jinja2 import BytecodeCache
 from openpyxl import Workbook
 
 from checks.annual import ATTESTATION_ITEMS, LCF_DOMAINS
@@ -40,7 +39,7 @@ DECIDERS = frozenset({"chair", "sid"})
 SECRETARY = frozenset({"secretary"})
 CHAIR = frozenset({"chair"})
 AUDIT_READERS = frozenset({"secretary", "auditor"})  # the audit trail and the outbox
-DOWNLOADERS = frozenset({"secretary", "chair", "auditor"})  # reports: see the note above "reports.index"
+DOWNLOADERS = READERS  # reports: every role that reads everything (CONTRACT.md)
 NOBODY = frozenset()
 
 GET, POST, FORM = ("GET",), ("POST",), ("GET", "POST")
@@ -99,8 +98,8 @@ ACCESS: dict[str, tuple[tuple[str, ...], list[tuple[str, frozenset[str]]]]] = {
     "reminders.list_outbox": (GET, [("/outbox", AUDIT_READERS)]),
     "reminders.show_message": (GET, [("/outbox/{message}", AUDIT_READERS)]),
     "reminders.retry_message": (POST, [("/outbox/{message}/retry", SECRETARY)]),
-    # --- reports: a pack job is followed only by the user who started it. CONTRACT.md lets the SID "read
-    # everything" but the app keeps reports (even the summary page) to secretary, chair and auditor ---
+    # --- reports: every reader (CONTRACT.md: the SID too "reads everything"); a pack job is followed only
+    # by the user who started it ---
     "reports.index": (GET, [("/reports", DOWNLOADERS)]),
     "reports.download_declaration": (GET, [("/reports/{year}/declaration.xlsx", DOWNLOADERS)]),
     "reports.download_summary": (GET, [("/reports/{year}/summary.xlsx", DOWNLOADERS)]),
@@ -255,30 +254,6 @@ def _tracker_bytes() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-class SharedBytecode(BytecodeCache):
-    """Compiled templates kept across this module's apps (each test has a new app, so a new Jinja
-    environment): compiling the pages again for each of 500 cases would be most of the run. Buckets are
-    keyed by the template's source checksum, so an edited template is compiled afresh."""
-
-    def __init__(self) -> None:
-        self.code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket) -> None:
-        if bucket.key in self.code:
-            bucket.bytecode_from_string(self.code[bucket.key])
-
-    def dump_bytecode(self, bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
-
-
-SHARED_BYTECODE = SharedBytecode()
-
-
-@pytest.fixture(autouse=True)
-def shared_templates(app):
-    app.jinja_env.bytecode_cache = SHARED_BYTECODE
 
 
 @pytest.fixture(autouse=True)

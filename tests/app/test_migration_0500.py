@@ -204,7 +204,8 @@ def test_a_forked_audit_trail_stops_the_upgrade_and_changes_nothing(tmp_path):
             upgrade(url)
         assert version(url) == "0400"
         with engine.connect() as connection:
-            assert connection.execute(sa.text("SELECT count(*) FROM check_records WHERE deleted_at IS NULL")).scalar() == 2
+            live = connection.execute(sa.text("SELECT count(*) FROM check_records WHERE deleted_at IS NULL"))
+            assert live.scalar() == 2
             assert connection.execute(sa.text("SELECT count(*) FROM audit_entries")).scalar() == 4
         assert "uq_audit_entries_prev_hash" not in {i["name"] for i in sa.inspect(engine).get_indexes("audit_entries")}
         engine.dispose()

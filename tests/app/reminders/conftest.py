@@ -4,6 +4,7 @@ from __future__ import annotations
 import socket
 from datetime import date, datetime
 from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -23,13 +24,15 @@ def free_port() -> int:
 
 
 class Inbox:
-    """What the SMTP server received, as (recipient, subject, text) tuples."""
+    """What the SMTP server received, as (recipient, subject, text) tuples, and each message as parsed."""
 
     def __init__(self) -> None:
         self.received: list[tuple[str, str, str]] = []
+        self.messages: list[tuple[list[str], EmailMessage]] = []  # (envelope recipients, message)
 
     async def handle_DATA(self, server, session, envelope):
         mail = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((list(envelope.rcpt_tos), mail))
         text = mail.get_body(("plain",)).get_content()
         for rcpt in envelope.rcpt_tos:
             self.received.append((rcpt, " ".join(mail["Subject"].split()), text))
