@@ -170,6 +170,40 @@ def _weekday(value: Any) -> str:
     return text
 
 
+ROLES = ("secretary", "chair", "sid", "member", "auditor")  # CONTRACT.md "Roles" (fpp.auth.models.ROLES)
+
+
+def _roles(value: Any) -> tuple[str, ...]:
+    """A list of roles (TOML array, or comma-separated in the environment); may be empty."""
+    items = value if isinstance(value, (list, tuple)) else [v for v in _text()(value).split(",") if v.strip()]
+    roles = []
+    for item in items:
+        role = str(item).strip()
+        if role not in ROLES:
+            raise ValueError(f"unknown role {item!r}: expected some of {', '.join(ROLES)}")
+        roles.append(role)
+    return tuple(dict.fromkeys(roles))
+
+
+def _storage_url(value: Any) -> str:
+    """Where throttling counts live (the `limits` package's storage URIs we support)."""
+    text = _single_word("memory:// or redis://host:port")(value)
+    if text != "memory://" and not text.startswith(("redis://", "rediss://")):
+        raise ValueError(f"expected memory:// or a redis:// URL, got {value!r}")
+    return text
+
+
+def _rate(value: Any) -> str:
+    """A rate like "20 per minute" or "100/hour" (the `limits` package's notation)."""
+    text = _text(blank=False)(value).strip()
+    from limits import parse_many
+    try:
+        parse_many(text)
+    except ValueError:
+        raise ValueError(f"expected a rate like '20 per minute', got {value!r}") from None
+    return text
+
+
 # key: (parser, default). Section keys are flattened with "_" (e.g. [rules] warning_window_days).
 SCHEMA: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "env": (_choice("development", "production"), "development"),
@@ -213,11 +247,23 @@ SCHEMA: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "scheduler_send_interval_seconds": (_positive, 60),
     "scheduler_lease_seconds": (_positive, 90),
     "scheduler_heartbeat_stale_minutes": (_positive, 15),
+    # Sign-in (issue 10; config.example.toml [security]).
+    "security_mfa_required_roles": (_roles, ("secretary", "chair", "sid", "auditor")),
+    "security_login_max_failures": (_positive, 5),
+    "security_lockout_minutes": (_positive, 15),
+    "security_session_idle_minutes": (_positive, 30),
+    "security_session_max_hours": (_positive, 12),
+    "security_rate_limit_storage_url": (_storage_url, "memory://"),
+    "security_trusted_proxies": (_non_negative, 0),
+    "security_login_rate_per_address": (_rate, "30 per minute"),
+    "security_invitation_days": (_positive, 7),
+    "security_reset_minutes": (_positive, 60),
     "annual_statement": (_text(blank=False), (
         "I confirm that the board members listed have been assessed against the Fit and Proper Person "
         "Test Framework, and that the outcomes recorded here are a true account of those assessments.")),
 }
 ENV_PREFIX = "FPP_"
+MIN_SECRET_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -311,6 +357,9 @@ def _finish(values: dict[str, Any]) -> dict[str, Any]:
         if values["env"] == "production":
             raise ConfigError("secret_key: the app refuses to start in production without FPP_SECRET_KEY")
         values["secret_key"] = _local_secret(data_dir)
+    if values["env"] == "production" and len(values["secret_key"].encode()) < MIN_SECRET_BYTES:
+        raise ConfigError(f"secret_key: in production FPP_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes "
+                          "(for example: python -c 'import secrets; print(secrets.token_hex(32))')")
     return values
 
 

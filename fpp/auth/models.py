@@ -1,10 +1,10 @@
 """People who sign in."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, String, column
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, column
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fpp.extensions import Base
@@ -23,7 +23,9 @@ class User(UserMixin, Base):
     """A sign-in account with one role; chair, SID and member accounts are linked to their member."""
 
     __tablename__ = "users"
-    __table_args__ = (ONE_ACCOUNT_PER_MEMBER, CheckConstraint(column("role").in_(ROLES), name="ck_users_role"))
+    __table_args__ = (ONE_ACCOUNT_PER_MEMBER, CheckConstraint(column("role").in_(ROLES), name="ck_users_role"),
+                      CheckConstraint("session_version >= 1", name="ck_users_session_version"),
+                      CheckConstraint("failed_logins >= 0", name="ck_users_failed_logins"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -33,10 +35,22 @@ class User(UserMixin, Base):
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The second factor: the TOTP secret encrypted at rest (fpp.keys, "totp-secret"), when it was
+    # confirmed, and the last time step accepted (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Raised to end every session of the account at once (password or role change, disabling, ...).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    active_until: Mapped[date | None] = mapped_column(Date)  # the last day the account works (auditors)
+    invited_at: Mapped[datetime | None] = mapped_column(DateTime)  # an invitation not yet accepted
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     member: Mapped[Member | None] = relationship(lazy="joined")
 
-    AUDITED = ("email", "role", "member_pk", "is_enabled")
+    AUDITED = ("email", "role", "member_pk", "is_enabled", "active_until")
 
     @property
     def is_active(self) -> bool:
@@ -48,3 +62,27 @@ class User(UserMixin, Base):
 
     def is_member(self, member: Member) -> bool:
         return self.member_pk is not None and self.member_pk == member.id
+
+
+class RecoveryCode(Base):
+    """One of an account's single-use recovery codes for the second factor, stored hashed (Argon2)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class EndedSession(Base):
+    """A session signed out for good: its id (carried in the signed cookie) is refused until the
+    session could have expired anyway, after which the row may be purged."""
+
+    __tablename__ = "ended_sessions"
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ended_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)

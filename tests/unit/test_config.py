@@ -43,6 +43,25 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         load_settings(None, environ={"FPP_ENV": "production", "FPP_DATA_DIR": str(tmp_path)})
 
 
+@pytest.mark.parametrize("key, ok", [("short", False), ("x" * 31, False), ("x" * 32, True)])
+def test_production_refuses_a_secret_key_shorter_than_32_bytes(tmp_path, key, ok):
+    environ = {"FPP_ENV": "production", "FPP_DATA_DIR": str(tmp_path), "FPP_SECRET_KEY": key}
+    if ok:
+        assert load_settings(os.devnull, environ=environ)["secret_key"] == key
+    else:
+        with pytest.raises(ConfigError, match="at least 32 bytes"):
+            load_settings(os.devnull, environ=environ)
+
+
+def test_security_settings_from_the_file_and_the_environment(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[security]\nmfa_required_roles = ["secretary", "chair"]\ntrusted_proxies = 1\n')
+    settings = load_settings(config, environ={"FPP_DATA_DIR": str(tmp_path), "FPP_SECURITY_LOCKOUT_MINUTES": "20"})
+    assert settings["security_mfa_required_roles"] == ("secretary", "chair")
+    assert settings["security_trusted_proxies"] == 1 and settings["security_lockout_minutes"] == 20
+    assert settings["security_rate_limit_storage_url"] == "memory://"
+
+
 def test_a_named_config_file_must_exist(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "missing.toml", environ={})
@@ -99,6 +118,16 @@ MALFORMED = {
     "scheduler_send_interval_seconds": 0,
     "scheduler_lease_seconds": "1.5",
     "scheduler_heartbeat_stale_minutes": 0,
+    "security_mfa_required_roles": ["secretary", "admin"],
+    "security_login_max_failures": 0,
+    "security_lockout_minutes": "a while",
+    "security_session_idle_minutes": 0,
+    "security_session_max_hours": -12,
+    "security_rate_limit_storage_url": "memcached://localhost",
+    "security_trusted_proxies": -1,
+    "security_login_rate_per_address": "lots",
+    "security_invitation_days": 0,
+    "security_reset_minutes": "an hour",
 }
 
 

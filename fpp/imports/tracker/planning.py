@@ -59,7 +59,7 @@ def _plan_rows(tracker: ParsedTracker, layout: Layout, ctx: Context, members: li
     for row in tracker.rows:
         if is_heading(row, layout) or not any(i in row.cells for i in _row_columns(layout)):
             continue
-        item = read_row(row, layout, ctx)
+        item = read_row(row, layout, ctx, tracker.sheet)
         if not item.name:
             ctx.problem(f"A{row.number}" if item.name_cell is None else item.name_cell,
                         f"row {row.number} has values but no name")

@@ -11,9 +11,9 @@ from checks.people import POSITION_LABEL_LIST
 from .answers import parse_date_answer, parse_position_answer
 from .context import Context
 from .layout import Layout
-from .model import TrackerRow
+from .model import Column, TrackerRow
 from .positions import derive_position, is_interim_title, parse_executive
-from .values import clean_text, identifier_text, parse_date, parse_yes_no, strip_interim_marker
+from .values import clean_text, control_problem, identifier_text, parse_date, parse_yes_no, strip_interim_marker
 
 _DATE_FIELDS = ("start_on", "end_on", "date_of_birth")
 _YES_NO_FIELDS = ("voting", "interim")
@@ -55,8 +55,10 @@ def is_heading(row: TrackerRow, layout: Layout) -> bool:
     return len(cells) == 1 or (len(merged) == 1 and None not in merged and len(cells) > 1)
 
 
-def read_row(row: TrackerRow, layout: Layout, ctx: Context) -> RowFacts:
-    """The member fields of a row; unreadable values become questions keyed by their cell."""
+def read_row(row: TrackerRow, layout: Layout, ctx: Context, sheet: str | None = None) -> RowFacts:
+    """The member fields of a row; unreadable values become questions keyed by their cell, and text
+    with control characters a problem naming the sheet, row, column and cell."""
+    refuse_control_characters(row, layout, ctx, sheet)
     raw_name = clean_text(cell_value(row, layout, "name"))
     name, interim_marker = strip_interim_marker(raw_name)
     member_id = identifier_text(cell_value(row, layout, "member_id")) or None
@@ -77,6 +79,31 @@ def read_row(row: TrackerRow, layout: Layout, ctx: Context) -> RowFacts:
                             if c.index in row.cells) or None
     _check_dates(facts, ctx)
     return facts
+
+
+def refuse_control_characters(row: TrackerRow, layout: Layout, ctx: Context, sheet: str | None) -> None:
+    """A problem for every mapped cell (and check cell comment) whose text holds a control character:
+    member fields and qualifiers allow none; check cells, comments and notes keep line breaks only."""
+    for column, multiline in _text_columns(layout):
+        cell = row.cells.get(column.index)
+        if cell is None or cell.merged_from not in (None, cell.ref):  # a merged range: its first cell only
+            continue
+        where = f"{f'sheet {sheet!r}, ' if sheet else ''}row {row.number}, column {column.key!r} ({cell.ref})"
+        problem = control_problem(cell.value, multiline)
+        if problem:
+            ctx.problem(cell.ref, f"{where} {problem}")
+        problem = control_problem(cell.comment, multiline=True)
+        if problem:
+            ctx.problem(cell.ref, f"{where}: its comment {problem}")
+
+
+def _text_columns(layout: Layout) -> list[tuple[Column, bool]]:
+    """Each mapped column with whether its cells may hold line breaks."""
+    columns = [(column, False) for column in layout.fields.values()]
+    columns += [(column, True) for column, _ in layout.checks] + [(column, True) for column in layout.notes]
+    columns += [(column, qualifier == "notes") for slots in layout.qualifiers.values()
+                for qualifier, column in slots.items()]
+    return columns
 
 
 def _set(facts: RowFacts, layout: Layout, name: str, value: Any) -> None:

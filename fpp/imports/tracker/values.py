@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from checks.records import BASIC, DBS_LEVELS, ENHANCED, ENHANCED_BARRED, STANDARD
+from checks.text import control_character_problem
 
 from .model import CellValue
 
@@ -50,6 +51,14 @@ def clean_text(value: CellValue) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value).split())
+
+
+def control_problem(value: CellValue, multiline: bool = False) -> str | None:
+    """Why a text cell is refused (the rule of checks.text), once trimmed: a single-line cell holds no
+    control character at all, a multi-line one (notes) keeps its line breaks. None for other values."""
+    if not isinstance(value, str):
+        return None
+    return control_character_problem(value.strip(), multiline)
 
 
 def identifier_text(value: CellValue) -> str:
