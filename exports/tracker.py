@@ -15,9 +15,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from exports.safe import safe_text
+
 DATE_FORMAT = "dd/mm/yyyy"
-# Text that Excel or openpyxl would take for a formula (or a DDE payload) if written as it is.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 STATUS_STYLES: dict[str, tuple[str, str, str]] = {
     "valid": ("Valid", "C6EFCE", "Done, and not due for renewal within the warning window"),
     "due_soon": ("Due soon", "FFEB9C", "Done, but expires within the warning window"),
@@ -124,8 +124,8 @@ def put(cell, value: Any):
         cell.value = value
         cell.number_format = DATE_FORMAT
     elif isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        cell.value = safe_text(value)  # exports/safe.py: quoted if it could be read as a formula
+        cell.data_type = "s"
     else:
         cell.value = value
     return cell
