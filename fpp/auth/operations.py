@@ -1,12 +1,15 @@
 """Verbs for accounts: create, sign in (audited, successful or not), change the password."""
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from checks.text import control_character_problem
 from fpp.audit import operations as audit
 from fpp.auth.models import MEMBER_ROLES, ONE_ACCOUNT_PER_MEMBER, ROLE_LABELS, ROLES, User
-from fpp.auth.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
+from fpp.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from fpp.errors import DomainError, violates
 from fpp.extensions import db
 from fpp.people.models import Member
@@ -16,19 +19,26 @@ from fpp.timeutil import utcnow
 _DUMMY_HASH: dict[str, str] = {}
 
 
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_LENGTH:
-        raise DomainError(f"The password must be at least {MIN_LENGTH} characters", "password")
+def _check_password(password: str, *, email: str | None = None, member: Member | None = None,
+                    current_hash: str | None = None) -> None:
+    """Refuse, on the password field, a password the policy does not allow this person (passwords.py):
+    too short, common or easily guessed, containing their email or (member accounts) name, or current."""
+    problem = password_problem(password, email=email, names=(member.name,) if member else (),
+                               current_hash=current_hash)
+    if problem:
+        raise DomainError(problem, "password")
 
 
 def find_user(email: str) -> User | None:
     return db.session.execute(select(User).where(func.lower(User.email) == email.strip().lower())).scalar()
 
 
-def create_user(email: str, role: str, password: str, member: Member | None = None) -> User:
-    """Add an account. Chair, SID and member accounts must name the board member they are."""
+def create_user(email: str, role: str, password: str | None, member: Member | None = None) -> User:
+    """Add an account. Chair, SID and member accounts must name the board member they are. Without a
+    password the account is an invitation (fpp.auth.accounts.invite): its password is a random one
+    nobody knows, and `invited_at` says the owner has yet to set their own."""
     email = (email or "").strip().lower()
-    if "@" not in email:
+    if "@" not in email or control_character_problem(email) or any(c.isspace() for c in email):
         raise DomainError("Enter an email address like name@nhs.net", "email")
     if role not in ROLES:
         raise DomainError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}", "role")
@@ -40,9 +50,11 @@ def create_user(email: str, role: str, password: str, member: Member | None = No
         raise DomainError(f"{member.name} already has an account", "member")
     if find_user(email):
         raise DomainError(f"There is already an account for {email}", "email")
-    _check_password(password)
-    user = User(email=email, role=role, password_hash=hash_password(password),
-                member_pk=member.id if member else None)
+    if password is not None:
+        _check_password(password, email=email, member=member)
+    user = User(email=email, role=role, password_hash=hash_password(password or secrets.token_urlsafe(32)),
+                member_pk=member.id if member else None, invited_at=utcnow() if password is None else None,
+                password_changed_at=utcnow() if password is not None else None)
     try:
         with db.session.begin_nested():  # a SAVEPOINT: a refused insert leaves the caller's transaction usable
             db.session.add(user)
@@ -51,7 +63,7 @@ def create_user(email: str, role: str, password: str, member: Member | None = No
         if member is None or not violates(error, ONE_ACCOUNT_PER_MEMBER):
             raise
         raise DomainError(f"{member.name} already has an account", "member") from None
-    audit.record("user.create", "users", user.id, after=audit.snapshot(user))
+    audit.record("user.create", "users", user.id, after=audit.snapshot(user) | {"invited": password is None})
     return user
 
 

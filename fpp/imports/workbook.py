@@ -17,6 +17,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from checks import OUTCOMES, find_check
 from checks.people import POSITION_LABEL_LIST, default_is_executive, find_position
 from checks.records import DBS_LEVELS
+from checks.text import control_character_problem
 from fpp.imports.tracker.model import (CreateCheckRecord, CreateMember, ImportPlan, KnownMember, KnownRecord,
                                       MemberPlan, UpdateCheckRecord, UpdateMember)
 from fpp.imports.tracker.model import Problem as PlanProblem
@@ -136,12 +137,30 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _line(value: Any) -> str | None:
+    """Trimmed text that must stay on one line: a control character or line break is a problem."""
+    text = _text(value)
+    problem = control_character_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+def _notes(value: Any) -> str | None:
+    """Trimmed text that may hold line breaks, but no other control character."""
+    text = _text(value)
+    problem = control_character_problem(text, multiline=True)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
 def _date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    text = _text(value)
+    text = _line(value)
     try:
         if text and len(text) == 10:
             return date.fromisoformat(text)
@@ -151,7 +170,7 @@ def _date(value: Any) -> date:
 
 
 def _yes_no(value: Any) -> bool:
-    text = (_text(value) or "").casefold()
+    text = (_line(value) or "").casefold()
     if text in {"yes", "y", "true"}:
         return True
     if text in {"no", "n", "false"}:
@@ -172,9 +191,9 @@ def _convert(row: Row, raw: dict, name: str, parse: Callable[[Any], Any], report
 
 def _member_row(row: Row, raw: dict, report) -> None:
     for name in ("member_id", "name"):
-        _convert(row, raw, name, _text, report, required=True)
+        _convert(row, raw, name, _line, report, required=True)
     for name in ("email", "role_title", "professional_registration"):
-        _convert(row, raw, name, _text, report)
+        _convert(row, raw, name, _line, report)
     _convert(row, raw, "position", _position, report, required=True)
     for name in ("is_voting", "is_interim", "is_executive"):
         _convert(row, raw, name, _yes_no, report)
@@ -187,14 +206,14 @@ def _member_row(row: Row, raw: dict, report) -> None:
 
 
 def _position(value: Any) -> str:
-    code = find_position(_text(value) or "")
+    code = find_position(_line(value) or "")
     if code is None:
         raise ValueError(f"{_text(value)!r} is not a position: use {POSITION_LABEL_LIST}")
     return code
 
 
 def _check_code(value: Any) -> str:
-    check = find_check(_text(value) or "")
+    check = find_check(_line(value) or "")
     if check is None:
         raise ValueError(f"{_text(value)!r} is not a check code or name (see FPPT.md section 3)")
     return check.code
@@ -202,7 +221,7 @@ def _check_code(value: Any) -> str:
 
 def _choice(allowed: tuple[str, ...], what: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
-        text = (_text(value) or "").casefold()
+        text = (_line(value) or "").casefold()
         if text not in allowed:
             raise ValueError(f"{_text(value)!r} is not {what}: use {', '.join(allowed)}")
         return text
@@ -210,13 +229,13 @@ def _choice(allowed: tuple[str, ...], what: str) -> Callable[[Any], str]:
 
 
 def _check_row(row: Row, raw: dict, report) -> None:
-    _convert(row, raw, "member_id", _text, report, required=True)
+    _convert(row, raw, "member_id", _line, report, required=True)
     _convert(row, raw, "code", _check_code, report, required=True)
     _convert(row, raw, "completed_on", _date, report, required=True)
     _convert(row, raw, "outcome", _choice(OUTCOMES, "an outcome"), report)
     _convert(row, raw, "dbs_level", _choice(DBS_LEVELS, "a DBS level"), report)
-    for name in ("reference", "notes"):
-        _convert(row, raw, name, _text, report)
+    _convert(row, raw, "reference", _line, report)
+    _convert(row, raw, "notes", _notes, report)
     row.values.setdefault("outcome", "clear")
     code = row.values.get("code")
     if code == "dbs" and "dbs_level" not in row.values and row.values["outcome"] != "not_applicable" \
