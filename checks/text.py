@@ -1,4 +1,5 @@
-"""The one rule for text that must stay on one line: no control characters, no line breaks.
+"""The one rule for text that must stay on one line: no control characters, no line breaks; and the
+one-line form of a stored name, for a mail header.
 
 Pure: the forms, both importers and the mail builder ask this, so a name, a Member ID or a subject is
 refused (or reported) the same way wherever it comes in.
@@ -23,3 +24,9 @@ def control_character_problem(value: str | None, multiline: bool = False) -> str
     if multiline:
         return f"must not contain control characters other than line breaks (found U+{ord(match.group()):04X})"
     return f"must be on one line, without control characters (found U+{ord(match.group()):04X})"
+
+
+def one_line(text: str) -> str:
+    """`text` as a header or a log line may carry it: control characters and line breaks (an old
+    record could hold them) become single spaces, so a name can never start a header of its own."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())

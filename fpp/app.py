@@ -7,7 +7,7 @@ from flask import Flask, render_template
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
 from fpp.config import Settings, load_settings
-from fpp.extensions import csrf, db, login_manager
+from fpp.extensions import csrf, db
 
 ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (
@@ -82,19 +82,11 @@ def configure_jinja(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
+    from fpp.auth import sessions, throttle
     db.init_app(app)
     csrf.init_app(app)
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Sign in to see the register."
-    login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from fpp.auth.models import User
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user and user.is_enabled else None
+    sessions.configure(app)  # Flask-Login: the session checks of fpp.auth.sessions, no remember-me cookie
+    throttle.configure(app)  # Flask-Limiter on [security] rate_limit_storage_url; ProxyFix for trusted proxies
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -121,6 +113,10 @@ def configure_errors(app: Flask) -> None:
     app.register_error_handler(500, lambda e: page(500, "Sorry, something went wrong",
                                                    "Nothing was saved. Try again; if it happens again, tell the "
                                                    "company secretary what you were doing and when."))
+    app.register_error_handler(429, lambda e: (*page(429, "Too many attempts",
+                                                     "There have been too many sign-in attempts from here or for "
+                                                     "this account. Wait a minute, then try again."),
+                                               {"Retry-After": "60"}))
     app.register_error_handler(CSRFError, lambda e: page(400, "The form had expired",
                                                          "Nothing was saved. Go back, reload the page and try again."))
 

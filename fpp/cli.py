@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "fpp.reports.commands",
     "fpp.reminders.commands",
     "fpp.annual.commands",
+    "fpp.backup.commands",
     # features add their command module here
 )
 
@@ -168,8 +169,8 @@ def serve(host: str, port: int) -> None:
 @with_app
 def demo(if_empty: bool) -> None:
     """Load a realistic demo board (about 14 members, several years of history) and demo logins."""
-    from fpp.demo import DEMO_PASSWORD, load_demo, register_is_empty
-    from fpp.extensions import db
+    from fpp.demo import DEMO_PASSWORD, load_demo, register_is_empty, second_factor_help
+    from fpp.extensions import db, settings
     if if_empty and not register_is_empty():
         click.echo("The register already has members: demo not loaded.")
         return
@@ -181,6 +182,8 @@ def demo(if_empty: bool) -> None:
                f"(password for all: {DEMO_PASSWORD}):")
     for email, role in logins:
         click.echo(f"  {role:<10} {email}")
+    for line in second_factor_help(settings()["security_mfa_required_roles"]):
+        click.echo(line)
 
 
 def _register_commands() -> None:

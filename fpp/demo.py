@@ -44,6 +44,22 @@ LOGINS = (
 )
 
 
+def second_factor_help(required_roles) -> list[str]:
+    """How the demo accounts pass the second factor, as `fpp demo` prints it."""
+    needing = [role for _, role, _ in LOGINS if role in required_roles]
+    others = [role for _, role, _ in LOGINS if role not in required_roles]
+    if not needing:
+        return []
+    lines = [f"Second factor: the {', '.join(needing)} accounts set up an authenticator app at their first sign-in",
+             "(any TOTP app: Microsoft or Google Authenticator, FreeOTP, ...): scan the QR code or type the key shown.",
+             "No phone? The set-up page shows the key as text and a command that prints the current code:",
+             "  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('KEY').now())\"",
+             "It then shows ten recovery codes, each good for one sign-in without the app."]
+    if others:
+        lines.append(f"The {', '.join(others)} account signs in with the password alone (a second factor is optional).")
+    return lines
+
+
 def register_is_empty() -> bool:
     return not db.session.execute(select(func.count(Member.id))).scalar()
 

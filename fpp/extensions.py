@@ -6,6 +6,8 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from flask import Flask, current_app, has_request_context
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from sqlalchemy import create_engine, event
@@ -141,3 +143,6 @@ def settings():
 db = Database()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Sign-in throttling (fpp.auth.throttle): limits are declared on the sign-in views; the storage (memory, or
+# Redis when several web workers run) comes from [security] rate_limit_storage_url at init_app.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -63,6 +63,29 @@ class User(UserMixin, Base):
     def is_member(self, member: Member) -> bool:
         return self.member_pk is not None and self.member_pk == member.id
 
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None and self.totp_confirmed_at is not None
+
+    def refusal(self, today: date) -> str | None:
+        """Why this account may not be used on `today` (None when it may): disabled, an invitation not
+        yet accepted, past its last day (`active_until`), or its board member has left (an end date
+        before today). Worked out when asked, at sign-in and on every request; nothing flips it."""
+        if not self.is_enabled:
+            return "This account has been disabled."
+        if self.invited_at is not None:
+            return "This account's invitation has not been accepted yet: use the link in the invitation email."
+        if self.active_until is not None and self.active_until < today:
+            return f"This account ended on {_long_date(self.active_until)}."
+        member = self.member
+        if member is not None and member.end_on is not None and member.end_on < today:
+            return f"This account ended when {member.name} left the board on {_long_date(member.end_on)}."
+        return None
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
 
 class RecoveryCode(Base):
     """One of an account's single-use recovery codes for the second factor, stored hashed (Argon2)."""

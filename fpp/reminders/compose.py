@@ -8,7 +8,7 @@ from checks import get_check
 from checks.reminders import (
     ATTESTATION, DECLARATION, DIGEST, EXPIRY, LEAVER, OVERDUE, DigestItem, Due, declaration_year,
 )
-from checks.text import CONTROL_CHARACTERS
+from checks.text import one_line
 from checks.years import year_label, year_of
 from fpp.config import Settings
 from fpp.people.models import Member
@@ -79,12 +79,6 @@ def _subject(due: Due, member: Member) -> str:
     if due.kind == LEAVER:
         return f"Leaver reference for {name} due by {when}"
     return f"Your annual fit and proper self-attestation for {year_label(year_of(due.anchor_on))}"
-
-
-def one_line(text: str) -> str:
-    """`text` as a header may carry it: control characters and line breaks (an old record could hold
-    them) become single spaces, so a name can never start a header of its own."""
-    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
 
 
 def _digest_line(item: DigestItem, settings: Settings) -> dict:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, column,
+    Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, column,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -69,6 +70,8 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     stored_as: Mapped[str | None] = mapped_column(String(300))  # the .eml file (file backend)
+    # Carries a single-use link (an invitation, a password reset): the outbox pages never show its body.
+    is_confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     reminder: Mapped[Reminder | None] = relationship(lazy="raise")
 

@@ -113,6 +113,19 @@ def _digest(as_of: date, rules: Rules, policy: ReminderPolicy):
     return sorted(items, key=digest_sort_key)
 
 
+def queue_message(recipient: str, subject: str, body_text: str, body_html: str,
+                  confidential: bool = False) -> OutboxMessage:
+    """Queue one e-mail that belongs to no reminder (an invitation, a password reset) in this transaction;
+    the sender delivers it as any other. Features that may not import this one (auth: reminders imports
+    it) reach it as `current_app.extensions["fpp_outbox"]` (views.py offers it). A `confidential` message
+    (one holding a single-use link) is delivered as any other, but no page shows its body."""
+    message = OutboxMessage(recipient=recipient, subject=subject, body_text=body_text, body_html=body_html,
+                            is_confidential=confidential)
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
 def retry_message(message: OutboxMessage, now: datetime) -> None:
     """Put a failed (or waiting) message back in the queue for the next send, and audit it."""
     before = {"status": message.status, "attempts": message.attempts}

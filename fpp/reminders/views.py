@@ -22,6 +22,12 @@ add_nav_item("Outbox", "reminders.list_outbox", OUTBOX_READERS)
 add_nav_item("Calendar", "reminders.show_calendar", ("secretary", "chair", "sid", "member", "auditor"))
 
 
+@bp.record_once
+def offer_the_outbox(state) -> None:
+    """Other features queue mail through `app.extensions["fpp_outbox"]` (see operations.queue_message)."""
+    state.app.extensions["fpp_outbox"] = operations.queue_message
+
+
 @bp.app_context_processor
 def scheduler_context():
     """`scheduler_health()` for templates (the board overview): a warning when the heartbeat is stale."""
@@ -45,7 +51,8 @@ def list_outbox():
 @roles_required(*OUTBOX_READERS)
 def show_message(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    return render_template("reminders/message.html", message=message, raw=read_stored(message.stored_as))
+    raw = None if message.is_confidential else read_stored(message.stored_as)
+    return render_template("reminders/message.html", message=message, raw=raw)
 
 
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])

@@ -90,3 +90,30 @@ def verify_pack(path: str) -> None:
             click.echo(line, err=True)
         raise UserError(f"{path}: {len(result.problems)} file(s) do not match the manifest.")
     click.echo(f"{path}: all {result.checked} files match the manifest.")
+
+
+@export.command("member")
+@click.option("--member-id", "member_id", required=True, help="The member's Member ID (e.g. the ESR number).")
+@click.option("--output", required=True, type=click.Path(dir_okay=False), help="The .zip file to write.")
+@with_app
+def member(member_id: str, output: str) -> None:
+    """Everything held about one member (a subject access request): summary.html, data.json, evidence."""
+    from pathlib import Path
+
+    from fpp.audit import operations as audit
+    from fpp.extensions import db
+    from fpp.people.queries import find_member_by_id
+    from fpp.reports.subject_access import write_subject_access
+    found = find_member_by_id(member_id.strip())
+    if found is None:
+        raise UserError(f"--member-id: no board member has the Member ID {member_id!r}; nothing was written.")
+    counted = {}
+    try:
+        _writable(output, lambda path: counted.setdefault("files", write_subject_access(found, path, "fpp (command line)")))
+    except UserError:
+        Path(output).unlink(missing_ok=True)
+        raise
+    audit.record("member.subject_access", "members", found.id, member_pk=found.id,
+                 after={"output": output, "evidence_files": counted["files"]})
+    db.session.commit()
+    click.echo(f"Wrote everything held about {found.member_id} ({counted['files']} evidence files) to {output}.")

@@ -106,3 +106,23 @@ def download_pack(job: str):
 @roles_required(*DOWNLOADERS)
 def pack_status(job: str):
     return _own_job(job) | {"download": url_for("reports.download_pack", job=job)}
+
+
+@bp.route("/members/<int:member_pk>/subject-access.zip")
+@roles_required("secretary")
+def download_subject_access(member_pk: int):
+    """Everything held about the member (a subject access request), as one zip; the read is audited."""
+    import tempfile
+
+    from fpp.access import require_member_view
+    from fpp.audit import operations as audit
+    from fpp.people.queries import get_member
+    from fpp.reports.subject_access import write_subject_access
+    member = require_member_view(get_member(member_pk))
+    archive = tempfile.TemporaryFile()  # evidence can be large: on disk, not in memory; gone once sent
+    files = write_subject_access(member, archive, current_user.email)
+    audit.record_read("member.subject_access", "members", member.id, member_pk=member.id,
+                      after={"evidence_files": files})
+    archive.seek(0)
+    return send_file(archive, mimetype="application/zip", as_attachment=True,
+                     download_name=f"subject-access-{member.member_id}.zip")

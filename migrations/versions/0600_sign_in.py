@@ -1,5 +1,6 @@
 """Sign-in fit for criminal-offence data (issue 10): a second factor with recovery codes, lockout,
-sessions that end, accounts with an end date and pending invitations.
+sessions that end, accounts with an end date and pending invitations, and outbox messages whose body
+(a single-use link) the outbox pages never show.
 
 Revision ID: 0600
 Revises: 0500
@@ -28,6 +29,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("password_changed_at", sa.DateTime()))
         batch.create_check_constraint("ck_users_session_version", "session_version >= 1")
         batch.create_check_constraint("ck_users_failed_logins", "failed_logins >= 0")
+    with op.batch_alter_table("outbox_messages") as batch:
+        batch.add_column(sa.Column("is_confidential", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_table(
         "recovery_codes",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -50,6 +53,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_ended_sessions_expires_at", "ended_sessions")
     op.drop_table("ended_sessions")
+    with op.batch_alter_table("outbox_messages") as batch:
+        batch.drop_column("is_confidential")
     op.drop_index("ix_recovery_codes_user_id", "recovery_codes")
     op.drop_table("recovery_codes")
     with op.batch_alter_table("users") as batch:

@@ -27,7 +27,7 @@ from fpp.reminders import calendar
 from fpp.reminders.models import FAILED, OutboxMessage
 from fpp.reports import operations as reports
 from fpp.timeutil import freeze
-from tests.fixtures.factories import PASSWORD
+from tests.fixtures.factories import PASSWORD, sign_in_as
 
 ROLES = ("anonymous", "secretary", "chair", "sid", "member", "auditor")
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -52,10 +52,21 @@ ACCESS: dict[str, tuple[tuple[str, ...], list[tuple[str, frozenset[str]]]]] = {
     "static": (GET, [("/static/fpp.css", PUBLIC)]),
     "auth.login": (FORM, [("/login", PUBLIC)]),  # a signed-in user is sent home
     "auth.logout": (POST, [("/logout", PUBLIC)]),  # everybody lands on the sign-in page (SIGNS_OUT)
+    "auth.sign_out_everywhere": (POST, [("/account/sign-out-everywhere", PUBLIC)]),  # SIGNS_OUT
     "reminders.calendar_feed": (GET, [("/calendar/feed/{feed}.ics", PUBLIC)]),  # the token is the credential
+    # an e-mailed link (the token is the credential; a bad one shows a page saying so) and asking for one
+    "auth.accept_invitation": (FORM, [("/invitation/not-a-token", PUBLIC)]),
+    "auth.forgot_password": (FORM, [("/password/forgot", PUBLIC)]),
+    "auth.reset_password": (FORM, [("/password/reset/not-a-token", PUBLIC)]),
     # --- every signed-in user ---
     "register.home": (GET, [("/", SIGNED_IN)]),
     "auth.change_password": (FORM, [("/account/password", SIGNED_IN)]),
+    "auth.account": (GET, [("/account", SIGNED_IN)]),
+    "auth.add_factor": (FORM, [("/account/two-factor", SIGNED_IN)]),  # to the account page once set up
+    "auth.new_recovery_codes": (FORM, [("/account/recovery-codes", SIGNED_IN)]),
+    # the second step of signing in: only for a browser half signed in; others go to sign in (or home)
+    "auth.second_factor": (FORM, [("/login/code", SIGNED_IN)]),
+    "auth.enrol_factor": (FORM, [("/login/enrol", SIGNED_IN)]),
     "reminders.show_calendar": (FORM, [("/calendar", SIGNED_IN)]),  # their own feed: POST makes one
     # --- the register ---
     "register.overview": (GET, [("/board", READERS)]),
@@ -94,6 +105,15 @@ ACCESS: dict[str, tuple[tuple[str, ...], list[tuple[str, frozenset[str]]]]] = {
     "imports.edit_mapping": (FORM, [("/imports/tracker/{upload}/mapping", SECRETARY)]),
     "imports.preview_import": (FORM, [("/imports/tracker/{upload}/preview", SECRETARY)]),
     "auth.list_users": (FORM, [("/users", SECRETARY)]),
+    "auth.show_user": (GET, [("/users/{account}", SECRETARY)]),
+    "auth.disable_user": (POST, [("/users/{account}/disable", SECRETARY)]),
+    "auth.enable_user": (POST, [("/users/{account}/enable", SECRETARY)]),
+    "auth.unlock_user": (POST, [("/users/{account}/unlock", SECRETARY)]),
+    "auth.reset_user_mfa": (POST, [("/users/{account}/reset-mfa", SECRETARY)]),
+    "auth.sign_out_user": (POST, [("/users/{account}/sign-out", SECRETARY)]),
+    "auth.resend_invitation": (POST, [("/users/{account}/invitation", SECRETARY)]),
+    "auth.change_role": (POST, [("/users/{account}/role", SECRETARY)]),
+    "auth.set_user_until": (POST, [("/users/{account}/until", SECRETARY)]),
     "audit.list_entries": (GET, [("/audit", AUDIT_READERS)]),
     "reminders.list_outbox": (GET, [("/outbox", AUDIT_READERS)]),
     "reminders.show_message": (GET, [("/outbox/{message}", AUDIT_READERS)]),
@@ -111,14 +131,17 @@ ACCESS: dict[str, tuple[tuple[str, ...], list[tuple[str, frozenset[str]]]]] = {
                                   ("/reports/packs/{others_job}/status", NOBODY)]),
     "reports.download_pack": (GET, [("/reports/packs/{my_job}/download", DOWNLOADERS),
                                     ("/reports/packs/{others_job}/download", NOBODY)]),
+    # a subject access request is answered by the secretary (FPPT.md section 7), the member included
+    "reports.download_subject_access": (GET, [("/members/{own}/subject-access.zip", SECRETARY),
+                                              ("/members/{other}/subject-access.zip", SECRETARY)]),
 }
-SIGNS_OUT = {"auth.logout"}
+SIGNS_OUT = {"auth.logout", "auth.sign_out_everywhere"}
 # Flask adds HEAD (served by the GET view: each GET case also sends a HEAD) and OPTIONS (answered by Flask
 # without calling the view) to every rule.
 AUTOMATIC_METHODS = {"HEAD", "OPTIONS"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # POST endpoints that change nothing in the register, so need no write transaction.
-POSTS_THAT_WRITE_NOTHING = {"auth.logout": "signing out changes only the session cookie"}
+POSTS_THAT_WRITE_NOTHING: dict[str, str] = {}  # (signing out now records the ended session)
 
 TODAY = datetime(2026, 3, 10, 12, 0)  # in the 2025/26 year, before the declaration can be signed
 YEAR = 2025
@@ -164,6 +187,11 @@ class World:
     def own_user(self):
         """The account of {own} (the signed-in user for board members)."""
         return self.user if self.role in MEMBERS else self._create_user("member", member=self.own)
+
+    @cached_property
+    def account(self):
+        """An account for the secretary's account actions to act on (never the signed-in user)."""
+        return self._create_user("auditor")
 
     @cached_property
     def own_record(self):
@@ -324,11 +352,9 @@ def test_a_view_that_accepts_a_write_method_declares_writes_and_no_other_does(ap
 
 def test_login_redirect_keeps_only_local_next(client, create_user):
     user = create_user("secretary")
-    response = client.post("/login?next=https://evil.example/x", data={"email": user.email, "password": PASSWORD})
-    assert response.headers["Location"] == "/"
+    assert sign_in_as(client, user.email, next="https://evil.example/x") == "/"
     client.post("/logout")
-    response = client.post("/login?next=/audit", data={"email": user.email, "password": PASSWORD})
-    assert response.headers["Location"] == "/audit"
+    assert sign_in_as(client, user.email, next="/audit") == "/audit"  # through the second factor
 
 
 def test_member_home_is_their_own_record(client, login, create_member):

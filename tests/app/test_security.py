@@ -6,7 +6,7 @@ from sqlalchemy import select
 from fpp.audit.models import AuditEntry
 from fpp.auth.operations import find_user
 from fpp.extensions import db
-from tests.fixtures.factories import PASSWORD
+from tests.fixtures.factories import PASSWORD, sign_in_as
 
 
 def test_csrf_is_on_outside_tests(csrf_app, create_user):
@@ -18,6 +18,9 @@ def test_csrf_is_on_outside_tests(csrf_app, create_user):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     accepted = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
     assert accepted.status_code == 302
+    assert client.post("/login/enrol", data={"code": "123456"}).status_code == 400  # every step checks it
+    client.post("/logout", data={"csrf_token": token})
+    assert sign_in_as(client, user.email, csrf=True) == "/"
     forged = client.post("/members/new", data={"member_id": "X", "name": "Forged"})
     assert forged.status_code == 400
 
@@ -40,9 +43,10 @@ def test_login_and_failed_login_are_audited(client, create_user):
     user = create_user("auditor")
     assert client.post("/login", data={"email": user.email, "password": "wrong-password"}).status_code == 200
     assert client.post("/login", data={"email": "nobody@example.nhs.uk", "password": "x"}).status_code == 200
-    client.post("/login", data={"email": user.email.upper(), "password": PASSWORD})
+    sign_in_as(client, user.email.upper())
     entries = db.session.execute(select(AuditEntry.action, AuditEntry.actor).order_by(AuditEntry.id)).all()
-    assert [a for a, _ in entries][-3:] == ["auth.login_failed", "auth.login_failed", "auth.login"]
+    actions = [a for a, _ in entries]
+    assert actions[-4:] == ["auth.login_failed", "auth.login_failed", "auth.mfa_enrolled", "auth.login"]
     assert entries[-1].actor == user.email
 
 

@@ -23,7 +23,7 @@ from fpp.people.operations import create_member
 from fpp.register.models import CheckRecord
 from fpp.register.operations import record_check
 from tests.fixtures.app import run_together
-from tests.fixtures.factories import PASSWORD
+from tests.fixtures.factories import PASSWORD, signed_in_clients
 
 FPP = str(Path(sys.executable).parent / "fpp")  # the console script of the environment the tests run in
 
@@ -60,17 +60,15 @@ def board(committed_app):
     return pks
 
 
-def _signed_in(app):
-    client = app.test_client()
-    response = client.post("/login", data={"email": "secretary@example.nhs.uk", "password": PASSWORD})
-    assert response.status_code == 302 and "/login" not in response.headers["Location"]
-    return client
+def _signed_in(app, count: int) -> list:
+    """`count` clients signed in as the secretary (through the second factor, once: see signed_in_clients)."""
+    return signed_in_clients(app, "secretary@example.nhs.uk", count)
 
 
 def test_many_readers_and_a_writer_at_once_all_get_their_page(committed_app, board):
     """Eight sessions read member pages (each read of DBS data writes an audit entry) while two more
     record checks: no response is an error, every page is the one asked for."""
-    clients = [_signed_in(committed_app) for _ in range(10)]
+    clients = _signed_in(committed_app, 10)
 
     def work(i):
         bad = []

@@ -4,6 +4,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from tests.fixtures.browser import sign_in_in_browser
+
 pytestmark = pytest.mark.browser
 
 
@@ -23,10 +25,7 @@ def seeded(live_server):
 
 def test_secretary_records_a_check(page, seeded):
     server, member_pk = seeded
-    page.goto(server.base_url + "/login")
-    page.get_by_label("Email address").fill("sec@example.nhs.uk")
-    page.get_by_label("Password").fill("browser-password-1")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_in_browser(page, server.base_url, "sec@example.nhs.uk", "browser-password-1")  # enrols the app
     page.get_by_role("heading", name="Board overview").wait_for()
     page.get_by_role("link", name="Rosalind Franklin").click()
     page.get_by_role("link", name="Add a check record").click()

@@ -1,7 +1,8 @@
-"""checks.text: the one rule for text that must stay on one line, and for notes that keep line breaks."""
+"""checks.text: the one rule for text that must stay on one line, for notes that keep line breaks, and
+the one-line form of a name for a header."""
 import pytest
 
-from checks.text import CONTROL_CHARACTERS, control_character_problem
+from checks.text import CONTROL_CHARACTERS, control_character_problem, one_line
 
 ONE_LINE = "must be on one line, without control characters"
 NOTES = "must not contain control characters other than line breaks"
@@ -35,3 +36,12 @@ def test_notes_refuse_other_control_characters(char):
 
 def test_the_first_control_character_is_named():
     assert control_character_problem("a\tb\nc").endswith("(found U+0009)")
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Ann Smith", "Ann Smith"),
+    ("Mallory\r\nBcc: x@example.com", "Mallory Bcc: x@example.com"),
+    ("  Ann\u2028\x0b Smith\x00 ", "Ann Smith"),
+])
+def test_one_line_turns_control_characters_into_single_spaces(value, expected):
+    assert one_line(value) == expected

@@ -43,29 +43,32 @@ def test_signing_before_the_year_ends_is_refused(client, board, outcomes):
 def test_signing_needs_every_outcome(client, board, sign_in):
     sign_in(board.chair_user)
     client.post(f"/years/2025/members/{board.ned.id}/outcome", data={"outcome": "fit_and_proper"})
-    with freeze(AFTER_YEAR):
+    with freeze(AFTER_YEAR):  # weeks later: the session has ended, the chair signs in again
+        sign_in(board.chair_user)
         text = _sign(client).get_data(as_text=True)
     assert "Record an outcome for every member first. Missing: Clara Chair, Sam Sid." in text
     assert _versions() == []
 
 
 @pytest.mark.parametrize("password, message", [("", "Enter your password"), ("nope-nope-nope", "The password is not correct")])
-def test_signing_asks_for_the_password(client, board, outcomes, password, message):
+def test_signing_asks_for_the_password(client, board, outcomes, sign_in, password, message):
     with freeze(AFTER_YEAR):
+        sign_in(board.chair_user)
         assert message in _sign(client, password).get_data(as_text=True)
     assert _versions() == []
 
 
 def test_only_the_chair_signs(client, board, outcomes, sign_in):
     for user in (board.secretary, board.sid_user, board.ned_user, board.auditor):
-        sign_in(user)
         with freeze(AFTER_YEAR):
+            sign_in(user)
             assert _sign(client).status_code == 403
     assert _versions() == []
 
 
-def test_sign_then_stale_then_sign_again(client, board, outcomes, runner):
+def test_sign_then_stale_then_sign_again(client, board, outcomes, runner, sign_in):
     with freeze(AFTER_YEAR):
+        sign_in(board.chair_user)
         assert runner("declaration", "show", "--year", 2025).output.startswith("Declaration 2025/26: unsigned")
         assert _sign(client).status_code == 302
         [v1] = _versions()
@@ -94,8 +97,9 @@ def test_sign_then_stale_then_sign_again(client, board, outcomes, runner):
     assert not declaration_state(2025).is_stale
 
 
-def test_an_outcome_change_makes_it_stale(client, board, outcomes):
+def test_an_outcome_change_makes_it_stale(client, board, outcomes, sign_in):
     with freeze(AFTER_YEAR):
+        sign_in(board.chair_user)
         _sign(client)
         client.post(f"/years/2025/members/{board.ned.id}/outcome", data={"outcome": "under_review"})
     assert "Member N01: outcome changed from fit_and_proper to under_review" in declaration_state(2025).changes

@@ -79,13 +79,13 @@ def test_web_pack_shows_progress_then_downloads(client, login, signed_year, spaw
 
 
 def test_another_users_pack_is_refused(client, login, signed_year, spawn_inline, create_user):
-    from tests.fixtures.factories import PASSWORD
+    from tests.fixtures.factories import sign_in_as
     login("auditor")
     with freeze(AFTER_YEAR):
         job = client.post(f"/reports/{YEAR}/pack").headers["Location"].rsplit("/", 1)[1]
         client.post("/logout")
         other = create_user("secretary")
-        client.post("/login", data={"email": other.email, "password": PASSWORD})
+        sign_in_as(client, other.email)
         assert client.get(f"/reports/packs/{job}").status_code == 403
         assert client.get("/reports/packs/unknownjob").status_code == 404
 

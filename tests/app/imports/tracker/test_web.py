@@ -103,12 +103,10 @@ def test_access_by_role(app, client, login, create_user, method, route, role, al
 
 def test_forms_are_csrf_protected(csrf_app, create_user):
     from .conftest import SAMPLE as sample
-    from tests.fixtures.factories import PASSWORD
+    from tests.fixtures.factories import sign_in_as
     client = csrf_app.test_client()
     user = create_user("secretary")
-    login_page = client.get("/login").data.decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
-    client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    sign_in_as(client, user.email, csrf=True)
     assert 'name="csrf_token"' in client.get("/imports/tracker").data.decode()
     response = client.post("/imports/tracker", data={"tracker": (io.BytesIO(sample.read_bytes()), sample.name)},
                            content_type="multipart/form-data")
