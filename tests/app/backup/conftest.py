@@ -68,8 +68,8 @@ def source(fresh_url, tmp_path, monkeypatch, clear_fpp_environment) -> Register:
 
 
 @pytest.fixture
-def empty_url(tmp_path):
-    """Where nothing is yet: a SQLite file not created, or (on PostgreSQL) a database without tables."""
+def restore_url(tmp_path):
+    """Where the restore goes, apart from the source's database; nothing is there yet: a SQLite file not created, or (on PostgreSQL) a database without tables."""
     base = os.environ.get("FPP_TEST_DATABASE_URL", "")
     if not base.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
@@ -88,6 +88,6 @@ def empty_url(tmp_path):
 
 
 @pytest.fixture
-def target(empty_url, tmp_path, monkeypatch, clear_fpp_environment) -> Register:
+def target(restore_url, tmp_path, monkeypatch, clear_fpp_environment) -> Register:
     """A second register, empty, to restore into (its own database and data folder)."""
-    return Register(empty_url, tmp_path / "target-data", monkeypatch)
+    return Register(restore_url, tmp_path / "target-data", monkeypatch)

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from fpp.app import create_app
 from fpp.audit.operations import set_actor
@@ -17,33 +16,9 @@ from fpp.register.operations import record_check
 from fpp.reminders.models import OutboxMessage, Reminder
 from fpp.reminders.scheduler import Lease
 from fpp.reminders.tasks import reminder_job, send_outbox
-from tests.fixtures.app import CHEAP_ARGON2, reset_schema
+from tests.fixtures.app import CHEAP_ARGON2
 
 from .conftest import AS_OF
-
-
-@pytest.fixture
-def fresh_url(tmp_path):
-    """A fresh SQLite file, or (when the tests run on PostgreSQL) a fresh database created and dropped."""
-    base = os.environ.get("FPP_TEST_DATABASE_URL", "")
-    if not base.startswith("postgresql"):
-        url = f"sqlite:///{tmp_path / 'concurrent.sqlite3'}"
-        reset_schema(url)
-        yield url
-        return
-    name = f"fpp_rem_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.rsplit("/", 1)[0] + f"/{name}"
-    reset_schema(url)
-    yield url
-    db.session.remove()
-    if db.engine is not None:
-        db.engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture
