@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import importlib
 import sys
-from datetime import date
 from contextlib import contextmanager
+from datetime import date
 from functools import wraps
 
 import click

@@ -21,6 +21,7 @@ class RecordFieldsForm(BaseForm):
     is_update_service = BooleanField("The member subscribes to the DBS Update Service")
     searched_name = StringField("Name searched on", validators=[Optional(), Length(max=200)])
     searched_dob = DateInputField("Date of birth searched on")
+    searched_by = StringField("Who searched", validators=[Optional(), Length(max=200)])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=10000)])
 
     def record_fields(self) -> dict:
@@ -28,7 +29,7 @@ class RecordFieldsForm(BaseForm):
             "completed_on": self.completed_on.data, "outcome": self.outcome.data,
             "reference": self.reference.data, "dbs_level": self.dbs_level.data or None,
             "is_update_service": self.is_update_service.data, "searched_name": self.searched_name.data,
-            "searched_dob": self.searched_dob.data, "notes": self.notes.data,
+            "searched_dob": self.searched_dob.data, "searched_by": self.searched_by.data, "notes": self.notes.data,
         }
 
 
@@ -49,3 +50,8 @@ class DeleteRecordForm(BaseForm):
 
 class EvidenceForm(BaseForm):
     evidence = FileField("Evidence file")
+
+
+class WithdrawEvidenceForm(BaseForm):
+    reason = TextAreaField("Why is this evidence being withdrawn?",
+                           validators=[InputRequired("Say why the evidence is being withdrawn"), Length(max=2000)])

@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Ind
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from checks import OUTCOMES, Record
-from checks.records import DBS_LEVEL_LABELS, DBS_LEVELS  # defined once, in checks
+from checks.records import DBS_LEVELS  # defined once, in checks
 from fpp.extensions import Base
 from fpp.people.models import Member
 from fpp.timeutil import utcnow
@@ -17,9 +17,10 @@ LIVE = text("deleted_at IS NULL")
 # first; this makes the rule hold when two requests race.
 LIVE_IDENTITY = Index("uq_check_records_live_identity", "member_pk", "code", "completed_on", "outcome", unique=True,
                       sqlite_where=LIVE, postgresql_where=LIVE)
-# A file once per record. When evidence can be withdrawn (a later issue adds `withdrawn_at`), make this
-# partial, WHERE withdrawn_at IS NULL, so that a withdrawn file can be uploaded again.
-EVIDENCE_ONCE = Index("uq_evidence_record_sha256", "record_id", "sha256", unique=True)
+# A file once per record among the files not withdrawn, so that a withdrawn file can be uploaded again.
+NOT_WITHDRAWN = text("withdrawn_at IS NULL")
+EVIDENCE_ONCE = Index("uq_evidence_record_sha256", "record_id", "sha256", unique=True,
+                      sqlite_where=NOT_WITHDRAWN, postgresql_where=NOT_WITHDRAWN)
 
 
 class CheckRecord(Base):
@@ -46,6 +47,7 @@ class CheckRecord(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     searched_name: Mapped[str | None] = mapped_column(String(200))
     searched_dob: Mapped[date | None] = mapped_column(Date)
+    searched_by: Mapped[str | None] = mapped_column(String(200))  # who searched the register (a name)
     decision_on: Mapped[date | None] = mapped_column(Date)
     decision_note: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -60,7 +62,7 @@ class CheckRecord(Base):
                                                       order_by="Evidence.id")
 
     AUDITED = ("member_pk", "code", "completed_on", "outcome", "reference", "dbs_level",
-               "is_update_service", "notes", "searched_name", "searched_dob", "decision_on",
+               "is_update_service", "notes", "searched_name", "searched_dob", "searched_by", "decision_on",
                "decision_note", "decided_by_id", "deleted_at", "deletion_reason")
 
     def as_rule_record(self) -> Record:
@@ -68,7 +70,8 @@ class CheckRecord(Base):
 
 
 class Evidence(Base):
-    """An evidence file, stored in the data folder under a random name. Never a DBS certificate."""
+    """An evidence file, stored in the data folder under a random name. Never a DBS certificate.
+    Withdrawing keeps the row and the file (until its retention date) but takes it off the pages and pack."""
 
     __tablename__ = "evidence"
     __table_args__ = (EVIDENCE_ONCE,)
@@ -82,6 +85,9 @@ class Evidence(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     record: Mapped[CheckRecord] = relationship(back_populates="evidence", lazy="raise")
 

@@ -14,7 +14,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from checks import CHECK_CODES, OUTCOMES, get_check
-from checks.records import UPDATE_SERVICE_LEVELS
+from checks.evidence import EVIDENCE_TYPES, content_problem
+from checks.records import UPDATE_SERVICE_LEVELS, missing_facts
 from fpp.audit import operations as audit
 from fpp.errors import DomainError, violates
 from fpp.extensions import db
@@ -23,14 +24,7 @@ from fpp.register.models import DBS_LEVELS, EVIDENCE_ONCE, LIVE_IDENTITY, CheckR
 from fpp.timeutil import today, utcnow
 
 RECORD_FIELDS = ("code", "completed_on", "outcome", "reference", "dbs_level", "is_update_service", "notes",
-                 "searched_name", "searched_dob")
-EVIDENCE_TYPES = {
-    ".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".doc": "application/msword", ".odt": "application/vnd.oasis.opendocument.text",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".txt": "text/plain", ".eml": "message/rfc822", ".msg": "application/vnd.ms-outlook",
-}
+                 "searched_name", "searched_dob", "searched_by")
 DBS_EVIDENCE_REFUSED = ("DBS certificates must not be stored in the register (DBS code of practice). "
                         "Record the certificate number, issue date, level and decision instead.")
 SAME_FILE = "This file is already attached to this record"
@@ -55,11 +49,18 @@ def _validate(record: CheckRecord) -> None:
         raise DomainError("A DBS level belongs only on a DBS check", "dbs_level")
 
 
+def require_record_facts(values: dict[str, Any]) -> None:
+    """Refuse a record lacking a fact FPPT.md section 3 requires, naming the first missing field."""
+    missing = missing_facts(values.get("code") or "", values)
+    if missing:
+        raise DomainError(missing[0][1], missing[0][0])
+
+
 def _clean(fields: dict[str, Any], creating: bool) -> dict[str, Any]:
     unknown = set(fields) - set(RECORD_FIELDS)
     if unknown:
         raise TypeError(f"unknown record fields: {sorted(unknown)}")
-    for name in ("reference", "notes", "searched_name", "dbs_level"):
+    for name in ("reference", "notes", "searched_name", "searched_by", "dbs_level"):
         if name in fields and isinstance(fields[name], str):
             fields[name] = fields[name].strip() or None
     if creating or "is_update_service" in fields:
@@ -69,23 +70,27 @@ def _clean(fields: dict[str, Any], creating: bool) -> dict[str, Any]:
     return fields
 
 
-def record_check(member: Member, recorded_by_id: int | None = None, **fields: Any) -> CheckRecord:
-    """Add a completed check for `member`; refuses one already recorded (same check, date and outcome)."""
-    ids, errors = record_checks([(member, fields)], recorded_by_id)
+def record_check(member: Member, recorded_by_id: int | None = None, *, require_facts: bool = False,
+                 **fields: Any) -> CheckRecord:
+    """Add a completed check for `member`; refuses one already recorded (same check, date and outcome).
+    With `require_facts`, also one lacking a fact FPPT.md section 3 requires (checks.records.missing_facts)."""
+    ids, errors = record_checks([(member, fields)], recorded_by_id, require_facts=require_facts)
     if errors:
         raise errors[0][1]
     return db.session.get(CheckRecord, ids[0])
 
 
-def record_checks(items: list[tuple[Member, dict[str, Any]]], recorded_by_id: int | None = None
-                  ) -> tuple[list[int], list[tuple[int, DomainError]]]:
+def record_checks(items: list[tuple[Member, dict[str, Any]]], recorded_by_id: int | None = None, *,
+                  require_facts: bool = False) -> tuple[list[int], list[tuple[int, DomainError]]]:
     """Add completed checks with one audit entry each; returns their ids, or every (index, error) refused.
 
     All or nothing: when any item is refused nothing is added. One bulk INSERT, so an import of tens of
-    thousands of records is quick; each record is still validated and audited on its own.
+    thousands of records is quick; each record is still validated and audited on its own. The record form
+    passes `require_facts`; imports of older records do not, as those may lack them (pages then say
+    "not recorded").
     """
     member_pks = {member.id for member, _ in items}
-    rows, errors = _checked_rows(items, recorded_by_id, _live_identities(member_pks))
+    rows, errors = _checked_rows(items, recorded_by_id, _live_identities(member_pks), require_facts)
     if errors or not rows:
         return [], errors
     try:
@@ -101,8 +106,8 @@ def record_checks(items: list[tuple[Member, dict[str, Any]]], recorded_by_id: in
     return ids, []
 
 
-def _checked_rows(items: list[tuple[Member, dict[str, Any]]], recorded_by_id: int | None, held: set[tuple]
-                  ) -> tuple[list[dict[str, Any]], list[tuple[int, DomainError]]]:
+def _checked_rows(items: list[tuple[Member, dict[str, Any]]], recorded_by_id: int | None, held: set[tuple],
+                  require_facts: bool = False) -> tuple[list[dict[str, Any]], list[tuple[int, DomainError]]]:
     """The rows to insert, validated, and every (index, error) refused, a copy of a held record included."""
     rows, errors = [], []
     for index, (member, fields) in enumerate(items):
@@ -110,6 +115,8 @@ def _checked_rows(items: list[tuple[Member, dict[str, Any]]], recorded_by_id: in
             "member_pk": member.id, "recorded_by_id": recorded_by_id, "recorded_at": utcnow()}
         try:
             _validate(SimpleNamespace(**row))  # the rules read attributes; no ORM object needed
+            if require_facts:
+                require_record_facts(row)
             if _identity(row) in held:
                 raise already_recorded(row["code"], row["completed_on"])
         except DomainError as error:
@@ -183,15 +190,23 @@ def correct_record(record: CheckRecord, reason: str, **fields: Any) -> bool:
 
 def _apply_correction(record: CheckRecord, fields: dict[str, Any]) -> None:
     identity = (record.code, record.completed_on, record.outcome)
+    lacking = {field for field, _ in missing_facts(record.code, _values(record))}  # an older record's gaps stay
     for name, value in fields.items():
         setattr(record, name, value)
     _validate(record)
+    for field, message in missing_facts(record.code, _values(record)):
+        if field not in lacking:  # a correction never removes a required fact the record had
+            raise DomainError(message, field)
     if (record.code, record.completed_on, record.outcome) != identity:
         with db.session.no_autoflush:
             same = find_same_record(record.member_pk, record.code, record.completed_on, record.outcome)
         if same is not None and same.id != record.id:
             raise already_recorded(record.code, record.completed_on)
     db.session.flush()
+
+
+def _values(record: CheckRecord) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in RECORD_FIELDS}
 
 
 def delete_record(record: CheckRecord, reason: str, deleted_by_id: int | None) -> CheckRecord:
@@ -222,7 +237,8 @@ def evidence_dir() -> Path:
 
 def add_evidence(record: CheckRecord, filename: str, stream: IO[bytes], uploaded_by_id: int | None) -> Evidence:
     """Store an evidence file for `record` under a random name, with its SHA-256; never for a DBS check,
-    and never a file already attached to the record."""
+    never a file whose content is not what its extension says (checks.evidence), and never a file
+    already attached to the record (and not withdrawn)."""
     if record.code == "dbs":
         raise DomainError(DBS_EVIDENCE_REFUSED, "evidence")
     original = os.path.basename((filename or "").replace("\\", "/")).strip()
@@ -230,7 +246,10 @@ def add_evidence(record: CheckRecord, filename: str, stream: IO[bytes], uploaded
     if not original or suffix not in EVIDENCE_TYPES:
         allowed = ", ".join(sorted(EVIDENCE_TYPES))
         raise DomainError(f"Evidence must be one of these file types: {allowed}", "evidence")
-    stored_name, size, digest = _store(stream, current_app.config["MAX_UPLOAD_BYTES"])
+    data = _read_upload(stream, current_app.config["MAX_UPLOAD_BYTES"])
+    if problem := content_problem(original, data):
+        raise DomainError(problem, "evidence")
+    stored_name, size, digest = _store(data)
     evidence = Evidence(record_id=record.id, stored_name=stored_name, original_name=original[:255], size=size,
                         content_type=EVIDENCE_TYPES[suffix], sha256=digest, uploaded_by_id=uploaded_by_id)
     try:
@@ -258,32 +277,54 @@ def _insert_evidence(record: CheckRecord, evidence: Evidence) -> None:
 
 
 def _refuse_same_file(record: CheckRecord, digest: str) -> None:
-    same = db.session.execute(select(Evidence).where(Evidence.record_id == record.id, Evidence.sha256 == digest)
-                              .limit(1)).scalar()
+    same = db.session.execute(select(Evidence).where(Evidence.record_id == record.id, Evidence.sha256 == digest,
+                                                     Evidence.withdrawn_at.is_(None)).limit(1)).scalar()
     if same is not None:
         raise DomainError(f"{SAME_FILE} (as {same.original_name}, uploaded {same.uploaded_at:%d/%m/%Y})",
                           "evidence")
 
 
-def _store(stream: IO[bytes], max_bytes: int) -> tuple[str, int, str]:
-    """Copy the upload into the evidence folder, hashing as it goes; refuse empty or oversized files."""
+def _read_upload(stream: IO[bytes], max_bytes: int) -> bytes:
+    """The upload's bytes, reading at most one byte more than allowed; refuse empty or oversized files."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise DomainError(too_large_message(max_bytes), "evidence")
+    if not data:
+        raise DomainError("The file is empty", "evidence")
+    return data
+
+
+def too_large_message(max_bytes: int) -> str:
+    """The refusal of an upload over `max_bytes`, on the form as on the oversized-request page."""
+    return f"The file is larger than {max_bytes // (1024 * 1024)} MB. Choose a smaller file."
+
+
+def _store(data: bytes) -> tuple[str, int, str]:
+    """Write the checked upload into the evidence folder under a random name; its name, size and SHA-256."""
     folder = evidence_dir()
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16)
-    path, digest, size = folder / stored_name, hashlib.sha256(), 0
-    with path.open("wb") as out:
-        while chunk := stream.read(64 * 1024):
-            size += len(chunk)
-            if size > max_bytes:
-                out.close()
-                path.unlink()
-                raise DomainError(f"The file is larger than {max_bytes // (1024 * 1024)} MB", "evidence")
-            digest.update(chunk)
-            out.write(chunk)
-    if size == 0:
-        path.unlink()
-        raise DomainError("The file is empty", "evidence")
-    return stored_name, size, digest.hexdigest()
+    (folder / stored_name).write_bytes(data)
+    return stored_name, len(data), hashlib.sha256(data).hexdigest()
+
+
+def withdraw_evidence(evidence: Evidence, reason: str, withdrawn_by_id: int | None) -> Evidence:
+    """Withdraw an evidence file: it leaves the pages, the pack and downloads; the row and the file stay
+    (until its retention date), with who, when and why, and the same file may be attached again."""
+    if not (reason or "").strip():
+        raise DomainError("Say why the evidence is being withdrawn", "reason")
+    if evidence.withdrawn_at is not None:
+        raise DomainError("This evidence was already withdrawn")
+    evidence.withdrawn_at, evidence.withdrawn_by_id = utcnow(), withdrawn_by_id
+    evidence.withdrawn_reason = reason.strip()
+    db.session.flush()
+    record = db.session.get(CheckRecord, evidence.record_id)
+    audit.record("evidence.withdraw", "evidence", evidence.id,
+                 before={"withdrawn_at": None, "reason": None},
+                 after={"withdrawn_at": audit.jsonable(evidence.withdrawn_at), "reason": evidence.withdrawn_reason,
+                        "original_name": evidence.original_name, "sha256": evidence.sha256},
+                 member_pk=record.member_pk)
+    return evidence
 
 
 def evidence_path(evidence: Evidence) -> Path:

@@ -4,11 +4,12 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from checks import CATALOGUE, MEMBER_STATUSES
 from checks.catalogue import SEARCH_CODES
+from checks.records import REGISTER_SEARCH_CODES
 from fpp.access import READ_ALL, require_member_view, roles_required
 from fpp.audit import operations as audit
 from fpp.errors import DomainError
@@ -16,7 +17,7 @@ from fpp.extensions import db, settings, writes
 from fpp.forms import commit_or_fail
 from fpp.people.queries import get_member
 from fpp.register import operations, queries
-from fpp.register.forms import CorrectRecordForm, DeleteRecordForm, EvidenceForm, NewRecordForm
+from fpp.register.forms import CorrectRecordForm, DeleteRecordForm, EvidenceForm, NewRecordForm, WithdrawEvidenceForm
 from fpp.register.models import CheckRecord, Evidence
 from fpp.timeutil import today
 
@@ -72,7 +73,7 @@ def show_member(member_pk: int):
         # DBS data is criminal-offence data: every read by someone other than the member is logged.
         audit.record_read("member.view_dbs", "members", member.id, member_pk=member.id)
     return render_template("register/member.html", member=member, row=row, by_code=by_code, as_of=as_of,
-                           can_edit=current_user.role == "secretary")
+                           can_edit=current_user.role == "secretary", register_searches=REGISTER_SEARCH_CODES)
 
 
 
@@ -89,17 +90,25 @@ def _record_or_404(record_id: int) -> CheckRecord:
 def new_record(member_pk: int):
     member = require_member_view(get_member(member_pk))
     code = request.args.get("code", "")
-    # A register search records the name and date of birth searched on: start from the member's own.
-    searched = {"searched_name": member.name, "searched_dob": member.date_of_birth} if code in SEARCH_CODES else {}
-    form = NewRecordForm(code=code, **searched)
+    form = NewRecordForm(code=code, **_prefilled(member, code))
     if form.validate_on_submit() and (record := commit_or_fail(form, lambda: _record_with_evidence(member, form))):
         flash(f"{operations.check_label(record.code)} recorded for {member.name}.", "success")
         return redirect(url_for("register.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
     return render_template("register/record_form.html", form=form, member=member, record=None)
 
 
+def _prefilled(member, code: str) -> dict:
+    """A register search records the name and date of birth searched on (start from the member's own) and
+    who searched (start from the person recording)."""
+    searched = {"searched_name": member.name, "searched_dob": member.date_of_birth} if code in SEARCH_CODES else {}
+    if code in REGISTER_SEARCH_CODES:
+        searched["searched_by"] = current_user.member.name if current_user.member else current_user.email
+    return searched
+
+
 def _record_with_evidence(member, form: NewRecordForm):
-    record = operations.record_check(member, current_user.id, code=form.code.data, **form.record_fields())
+    record = operations.record_check(member, current_user.id, require_facts=True, code=form.code.data,
+                                     **form.record_fields())
     upload = form.evidence.data
     if upload and upload.filename:
         operations.add_evidence(record, upload.filename, upload.stream, current_user.id)
@@ -153,12 +162,56 @@ def _evidence(record: CheckRecord, upload):
     return operations.add_evidence(record, upload.filename, upload.stream, current_user.id)
 
 
+@bp.errorhandler(413)
+def upload_too_large(error):
+    """An upload over MAX_CONTENT_LENGTH on a record's pages: the form again, with the message on the file."""
+    if not current_user.is_authenticated or current_user.role != "secretary":
+        return error  # the app's page: only the secretary sees these forms
+    message = operations.too_large_message(current_app.config["MAX_UPLOAD_BYTES"])
+    endpoint, args = request.endpoint, request.view_args or {}
+    if endpoint == "register.add_evidence":
+        record = _record_or_404(args["record_id"])
+        form = EvidenceForm(formdata=None)
+        form.fail(DomainError(message, "evidence"))
+        return render_template("register/evidence_form.html", form=form, member=get_member(record.member_pk),
+                               record=record), 413
+    if endpoint == "register.new_record":
+        member = require_member_view(get_member(args["member_pk"]))
+        code = request.args.get("code", "")
+        form = NewRecordForm(formdata=None, code=code, **_prefilled(member, code))
+        form.fail(DomainError(message + " The record was not saved.", "evidence"))
+        return render_template("register/record_form.html", form=form, member=member, record=None), 413
+    return error
+
+
+def _evidence_or_404(evidence_id: int) -> Evidence:
+    """The evidence file, unless it does not exist or was withdrawn."""
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None or evidence.withdrawn_at is not None:
+        abort(404)
+    return evidence
+
+
+@bp.route("/evidence/<int:evidence_id>/withdraw", methods=["GET", "POST"])
+@writes
+@roles_required("secretary")
+def withdraw_evidence(evidence_id: int):
+    evidence = _evidence_or_404(evidence_id)
+    record = db.session.get(CheckRecord, evidence.record_id)
+    member = get_member(record.member_pk)
+    form = WithdrawEvidenceForm()
+    if form.validate_on_submit() and commit_or_fail(
+            form, lambda: operations.withdraw_evidence(evidence, form.reason.data, current_user.id)):
+        flash(f"{evidence.original_name} withdrawn. It no longer appears on the pages or in the pack.", "success")
+        return redirect(url_for("register.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
+    return render_template("register/withdraw_evidence.html", form=form, member=member, record=record,
+                           evidence=evidence)
+
+
 @bp.route("/evidence/<int:evidence_id>")
 @login_required
 def download_evidence(evidence_id: int):
-    evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None:
-        abort(404)
+    evidence = _evidence_or_404(evidence_id)
     record = db.session.get(CheckRecord, evidence.record_id)
     require_member_view(get_member(record.member_pk))
     from fpp.audit import operations as audit

@@ -133,7 +133,7 @@ def _user_labels() -> dict[int, str]:
 
 def _evidence_refs(member_pks: list[int]) -> dict[int, list[EvidenceRef]]:
     query = (select(Evidence.record_id, Evidence.original_name, Evidence.sha256).join(CheckRecord)
-             .where(CheckRecord.member_pk.in_(member_pks)).order_by(Evidence.id))
+             .where(CheckRecord.member_pk.in_(member_pks), Evidence.withdrawn_at.is_(None)).order_by(Evidence.id))
     refs: dict[int, list[EvidenceRef]] = {}
     for record_id, name, sha in db.session.execute(query):
         refs.setdefault(record_id, []).append(EvidenceRef(name, sha))
@@ -198,8 +198,8 @@ def evidence_files(year: int, rows: list[YearRow] | None = None) -> list[Evidenc
     rows = year_rows(year, settings().rules) if rows is None else rows
     members = {row.member.id: row.member for row in rows}
     listed = {record.id: record for record in _exported_records(list(members), year)}
-    query = (select(Evidence).join(CheckRecord).where(CheckRecord.member_pk.in_(list(members)))
-             .order_by(Evidence.id))
+    query = (select(Evidence).join(CheckRecord).where(CheckRecord.member_pk.in_(list(members)),
+                                                      Evidence.withdrawn_at.is_(None)).order_by(Evidence.id))
     return [EvidenceFile(members[listed[e.record_id].member_pk].member_id, listed[e.record_id].code, e.original_name,
                          e.sha256, e.size, evidence_path(e))
             for e in db.session.execute(query).scalars() if e.record_id in listed]

@@ -9,7 +9,7 @@ from flask_login import current_user
 from checks.years import year_bounds, year_label, year_of
 from exports import board_summary
 from fpp.access import roles_required
-from fpp.extensions import db, writes
+from fpp.extensions import writes
 from fpp.forms import BaseForm
 from fpp.navigation import add_nav_item
 from fpp.reports import operations

@@ -78,6 +78,8 @@ ACCESS: dict[str, tuple[tuple[str, ...], list[tuple[str, frozenset[str]]]]] = {
     "register.correct_record": (FORM, [("/records/{own_record}/correct", SECRETARY)]),
     "register.delete_record": (FORM, [("/records/{own_record}/delete", SECRETARY)]),
     "register.add_evidence": (FORM, [("/records/{own_record}/evidence", SECRETARY)]),
+    "register.withdraw_evidence": (FORM, [("/evidence/{own_evidence}/withdraw", SECRETARY),
+                                          ("/evidence/{other_evidence}/withdraw", SECRETARY)]),
     "people.new_member": (FORM, [("/members/new", SECRETARY)]),
     "people.edit_member": (FORM, [("/members/{own}/edit", SECRETARY), ("/members/{other}/edit", SECRETARY)]),
     "people.end_appointment": (FORM, [("/members/{other}/end", SECRETARY)]),

@@ -59,7 +59,8 @@ def once(monkeypatch, owner, name: str, value) -> None:
 
 def record_form(**values) -> dict:
     return {"code": "insolvency", "completed_on[day]": "1", "completed_on[month]": "3", "completed_on[year]": "2025",
-            "outcome": "clear", **values}
+            "outcome": "clear", "searched_name": "A Member", "searched_dob[day]": "1", "searched_dob[month]": "1",
+            "searched_dob[year]": "1970", "searched_by": "The secretary", **values}
 
 
 def bmr_fields(completed_on: date) -> dict:

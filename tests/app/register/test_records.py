@@ -11,7 +11,9 @@ from fpp.register.models import CheckRecord, Evidence
 
 def form(**values):
     data = {"code": "insolvency", "completed_on[day]": "1", "completed_on[month]": "3",
-            "completed_on[year]": "2025", "outcome": "clear"}
+            "completed_on[year]": "2025", "outcome": "clear", "searched_name": "Grace Hopper",
+            "searched_dob[day]": "9", "searched_dob[month]": "12", "searched_dob[year]": "1960",
+            "searched_by": "The secretary"}
     return data | values
 
 
@@ -67,7 +69,8 @@ def test_evidence_is_stored_with_its_hash(client, login, member, app):
 
 
 @pytest.mark.parametrize("values, filename, content, message", [
-    ({"code": "dbs", "dbs_level": "basic"}, "certificate.pdf", b"%PDF", "DBS certificates must not be stored"),
+    ({"code": "dbs", "dbs_level": "basic", "reference": "001234567890"}, "certificate.pdf", b"%PDF",
+     "DBS certificates must not be stored"),
     ({}, "virus.exe", b"MZ", "Evidence must be one of these file types"),
     ({}, "empty.pdf", b"", "The file is empty"),
 ])

@@ -7,7 +7,8 @@ def test_secretary_sees_the_board_and_records_a_check(client, login, create_memb
     assert b"Ada Lovelace" in client.get("/board").data
     response = client.post(f"/members/{member.id}/checks/new", data={
         "code": "insolvency", "completed_on[day]": "1", "completed_on[month]": "3", "completed_on[year]": "2024",
-        "outcome": "clear"})
+        "outcome": "clear", "searched_name": "Ada Lovelace", "searched_dob[day]": "10",
+        "searched_dob[month]": "12", "searched_dob[year]": "1815", "searched_by": "The secretary"})
     assert response.status_code == 302
     page = client.get(f"/members/{member.id}").data.decode()
     assert "01/03/2024" in page

@@ -1,6 +1,5 @@
 """The evidence pack (CLI and web, with progress), its verification, the summary, and who may download."""
 import zipfile
-from datetime import datetime
 
 import pytest
 from sqlalchemy import select

@@ -1,7 +1,6 @@
 """The declaration workbook, read back with openpyxl and checked row by row against the register."""
 import json
 from datetime import date, datetime
-from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import select

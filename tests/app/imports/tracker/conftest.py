@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
