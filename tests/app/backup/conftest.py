@@ -2,18 +2,16 @@
 from __future__ import annotations
 
 import os
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
 
 import fpp.cli
 from fpp.app import create_app
 from fpp.extensions import db
-from tests.fixtures.app import CHEAP_ARGON2
+from tests.fixtures.app import CHEAP_ARGON2, new_database
 
 
 class Register:
@@ -69,22 +67,9 @@ def source(fresh_url, tmp_path, monkeypatch, clear_fpp_environment) -> Register:
 
 @pytest.fixture
 def restore_url(tmp_path):
-    """Where the restore goes, apart from the source's database; nothing is there yet: a SQLite file not created, or (on PostgreSQL) a database without tables."""
-    base = os.environ.get("FPP_TEST_DATABASE_URL", "")
-    if not base.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-        return
-    name = f"fpp_r_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base.rsplit("/", 1)[0] + f"/{name}"
-    db.session.remove()
-    if db.engine is not None:
-        db.engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    """Where the restore goes, apart from the source's database; nothing is there yet."""
+    with new_database(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
