@@ -21,8 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from checks.text import one_line
 from fpp.audit import operations as audit
-from fpp.auth.models import MEMBER_ROLES, ONE_ACCOUNT_PER_MEMBER, ROLE_LABELS, ROLES, RecoveryCode, User
-from fpp.auth.operations import _check_password, create_user, find_user
+from fpp.auth.models import ONE_ACCOUNT_PER_MEMBER, ROLE_LABELS, RecoveryCode, User
+from fpp.auth.operations import _check_password, check_role_member, create_user, find_user
 from fpp.auth.passwords import hash_password
 from fpp.errors import DomainError, violates
 from fpp.extensions import db, settings
@@ -145,8 +145,7 @@ def invite(email: str, role: str, member: Member | None = None, until: date | No
            invited_by: User | None = None) -> User:
     """Create an account nobody can sign in to yet (a random password, `invited_at` set) and queue the
     invitation: a link, valid `[security] invitation_days` and once, where its owner sets a password."""
-    if role not in ROLES:
-        raise DomainError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}", "role")
+    check_role_member(role, member)
     _require_on_board(member)
     _check_until(role, until)
     user = create_user(email, role, None, member)
@@ -282,12 +281,7 @@ def enable(user: User) -> None:
 def set_role(user: User, role: str, member: Member | None = None) -> None:
     """Give the account another role (chair, SID and member roles name their board member, one account
     per member; other roles none). Every session of it ends; an end date goes unless it stays an auditor."""
-    if role not in ROLES:
-        raise DomainError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}", "role")
-    if role in MEMBER_ROLES and member is None:
-        raise DomainError(f"{ROLE_LABELS[role]} accounts must name the board member they belong to", "member")
-    if role not in MEMBER_ROLES and member is not None:
-        raise DomainError(f"{ROLE_LABELS[role]} accounts are not linked to a board member", "member")
+    check_role_member(role, member)
     if role == user.role and (member.id if member else None) == user.member_pk:
         raise DomainError(f"{user.email} already has that role", "role")
     _require_on_board(member)

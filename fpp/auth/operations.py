@@ -37,6 +37,16 @@ def find_user(email: str) -> User | None:
     return db.session.execute(select(User).where(func.lower(User.email) == email.strip().lower())).scalar()
 
 
+def check_role_member(role: str, member: Member | None) -> None:
+    """A known role; chair, SID and member accounts name the board member they are, others none."""
+    if role not in ROLES:
+        raise DomainError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}", "role")
+    if role in MEMBER_ROLES and member is None:
+        raise DomainError(f"{ROLE_LABELS[role]} accounts must name the board member they belong to", "member")
+    if role not in MEMBER_ROLES and member is not None:
+        raise DomainError(f"{ROLE_LABELS[role]} accounts are not linked to a board member", "member")
+
+
 def create_user(email: str, role: str, password: str | None, member: Member | None = None) -> User:
     """Add an account. Chair, SID and member accounts must name the board member they are. Without a
     password the account is an invitation (fpp.auth.accounts.invite): its password is a random one
@@ -44,12 +54,7 @@ def create_user(email: str, role: str, password: str | None, member: Member | No
     email = (email or "").strip().lower()
     if "@" not in email or control_character_problem(email) or any(c.isspace() for c in email):
         raise DomainError("Enter an email address like name@nhs.net", "email")
-    if role not in ROLES:
-        raise DomainError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}", "role")
-    if role in MEMBER_ROLES and member is None:
-        raise DomainError(f"{ROLE_LABELS[role]} accounts must name the board member they belong to", "member")
-    if role not in MEMBER_ROLES and member is not None:
-        raise DomainError(f"{ROLE_LABELS[role]} accounts are not linked to a board member", "member")
+    check_role_member(role, member)
     if member is not None and _has_account(member):
         raise DomainError(f"{member.name} already has an account", "member")
     if find_user(email):
