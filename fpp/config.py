@@ -141,6 +141,30 @@ def _validity(value: Any) -> dict[str, int | None]:
     return result
 
 
+def _evidence_years(value: Any) -> dict[str, int]:
+    """[retention.evidence_years]: check code = years after the member left (0: removed when they leave)."""
+    if not isinstance(value, dict):
+        raise ValueError("expected a table of check code = years, e.g. identity = 2")
+    result = {}
+    for code, years in value.items():
+        if code not in CHECK_CODES:
+            raise ValueError(f"unknown check code {code!r}")
+        result[code] = _non_negative(years)
+    return result
+
+
+def _signing_key(value: Any) -> str:
+    """An Ed25519 private key: 64 hex digits (its 32-byte seed) or a PEM block; empty for none."""
+    text = _text()(value).strip()
+    if text:
+        from fpp.audit.keys import parse_private_key
+        try:
+            parse_private_key(text.encode())
+        except ValueError as exc:
+            raise ValueError(str(exc)) from None
+    return text
+
+
 def _lead_days(value: Any) -> tuple[int, ...]:
     """Reminder lead times: whole numbers of days, 1 to 366, largest first."""
     items = value if isinstance(value, (list, tuple)) else [v for v in _text()(value).split(",") if v.strip()]
@@ -227,7 +251,7 @@ SCHEMA: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "rules_appraisal_after_months": (_non_negative, 12),
     "rules_leaver_reference_days": (_non_negative, 30),
     "rules_interim_cover_weeks": (_non_negative, 6),
-    "rules_retention_age_years": (_non_negative, 75),
+    "rules_retention_age_years": (_non_negative, None),  # replaced by retention_leaver_age_years (one release)
     "rules_validity_months": (_validity, {}),
     "annual_declaration_deadline": (_month_day, "06-30"),
     # Reminders, outbox and scheduler (issue 5; config.example.toml [reminders], [outbox], [scheduler]).
@@ -258,6 +282,18 @@ SCHEMA: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "security_login_rate_per_address": (_rate, "30 per minute"),
     "security_invitation_days": (_positive, 7),
     "security_reset_minutes": (_positive, 60),
+    # The audit trail's key (issue 11; config.example.toml [audit]): a file, or FPP_AUDIT_SIGNING_KEY itself.
+    "audit_signing_key_file": (_text(), ""),
+    "audit_signing_key": (_signing_key, ""),
+    "audit_checkpoint_dir": (_text(), ""),
+    "reports_pack_keep_days": (_positive, 7),
+    # Hostile workbooks (issue 12): sized for a register of 5,000 members with years of history.
+    "imports_max_cells": (_positive, 2_000_000),
+    "imports_max_unzipped_mb": (_positive, 200),
+    "imports_max_seconds": (_positive, 120),
+    # Retention (FPPT.md section 7; config.example.toml [retention]).
+    "retention_leaver_age_years": (_non_negative, None),
+    "retention_evidence_years": (_evidence_years, {}),
     "annual_statement": (_text(blank=False), (
         "I confirm that the board members listed have been assessed against the Fit and Proper Person "
         "Test Framework, and that the outcomes recorded here are a true account of those assessments.")),
@@ -351,6 +387,11 @@ def _finish(values: dict[str, Any]) -> dict[str, Any]:
     values["data_dir"] = str(data_dir)
     if not values["database_url"]:
         values["database_url"] = f"sqlite:///{data_dir / 'fpp.sqlite3'}"
+    if values["retention_leaver_age_years"] is None:  # [rules] retention_age_years keeps working one release
+        values["retention_leaver_age_years"] = values["rules_retention_age_years"] or 75
+    values["rules_retention_age_years"] = values["retention_leaver_age_years"]
+    if not values["audit_checkpoint_dir"]:
+        values["audit_checkpoint_dir"] = str(data_dir / "checkpoints")
     if values["session_cookie_secure"] is None:
         values["session_cookie_secure"] = values["env"] == "production"
     if not values["secret_key"]:
@@ -360,6 +401,12 @@ def _finish(values: dict[str, Any]) -> dict[str, Any]:
     if values["env"] == "production" and len(values["secret_key"].encode()) < MIN_SECRET_BYTES:
         raise ConfigError(f"secret_key: in production FPP_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes "
                           "(for example: python -c 'import secrets; print(secrets.token_hex(32))')")
+    if not values["audit_signing_key"] and not values["audit_signing_key_file"]:
+        if values["env"] == "production":
+            raise ConfigError("audit_signing_key: in production the audit trail's key comes from the secret "
+                              "store (FPP_AUDIT_SIGNING_KEY, or [audit] signing_key_file outside the data "
+                              "folder); `fpp audit new-key` prints one")
+        values["audit_signing_key_file"] = str(data_dir / "audit_signing_key.pem")
     return values
 
 

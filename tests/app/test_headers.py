@@ -38,7 +38,8 @@ def test_signed_in_pages_and_downloads_are_not_stored(client, login, create_memb
 
 def test_hsts_only_in_production(client, engine, settings_overrides, monkeypatch):
     assert "Strict-Transport-Security" not in client.get("/login").headers
-    production = {**settings_overrides, "env": "production", "secret_key": "p" * 40}
+    production = {**settings_overrides, "env": "production", "secret_key": "p" * 40,
+                  "audit_signing_key": "22" * 32}
     with rolled_back_app(engine, production, True, monkeypatch) as app:
         response = app.test_client().get("/login")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")

@@ -43,9 +43,28 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         load_settings(None, environ={"FPP_ENV": "production", "FPP_DATA_DIR": str(tmp_path)})
 
 
+def test_production_refuses_to_start_without_the_audit_key(tmp_path):
+    environ = {"FPP_ENV": "production", "FPP_DATA_DIR": str(tmp_path), "FPP_SECRET_KEY": "x" * 32}
+    with pytest.raises(ConfigError, match="FPP_AUDIT_SIGNING_KEY"):
+        load_settings(os.devnull, environ=environ)
+    environ["FPP_AUDIT_SIGNING_KEY"] = "ab" * 32
+    assert load_settings(os.devnull, environ=environ)["audit_signing_key"] == "ab" * 32
+
+
+def test_the_old_retention_key_keeps_working_for_one_release(tmp_path):
+    environ = {"FPP_DATA_DIR": str(tmp_path)}
+    assert load_settings(os.devnull, environ=environ)["retention_leaver_age_years"] == 75
+    old = load_settings(os.devnull, {"rules_retention_age_years": 80}, environ=environ)
+    assert old["retention_leaver_age_years"] == 80
+    both = load_settings(os.devnull, {"rules_retention_age_years": 80, "retention_leaver_age_years": 70},
+                         environ=environ)
+    assert both["retention_leaver_age_years"] == 70
+
+
 @pytest.mark.parametrize("key, ok", [("short", False), ("x" * 31, False), ("x" * 32, True)])
 def test_production_refuses_a_secret_key_shorter_than_32_bytes(tmp_path, key, ok):
-    environ = {"FPP_ENV": "production", "FPP_DATA_DIR": str(tmp_path), "FPP_SECRET_KEY": key}
+    environ = {"FPP_ENV": "production", "FPP_DATA_DIR": str(tmp_path), "FPP_SECRET_KEY": key,
+               "FPP_AUDIT_SIGNING_KEY": "11" * 32}
     if ok:
         assert load_settings(os.devnull, environ=environ)["secret_key"] == key
     else:
@@ -128,6 +147,15 @@ MALFORMED = {
     "security_login_rate_per_address": "lots",
     "security_invitation_days": 0,
     "security_reset_minutes": "an hour",
+    "audit_signing_key_file": ["key.pem"],
+    "audit_signing_key": "not a key",
+    "audit_checkpoint_dir": 7,
+    "reports_pack_keep_days": 0,
+    "imports_max_cells": "lots",
+    "imports_max_unzipped_mb": 0,
+    "imports_max_seconds": -1,
+    "retention_leaver_age_years": "seventy-five",
+    "retention_evidence_years": {"passport_copy": 2},
 }
 
 
