@@ -133,6 +133,19 @@ class Runner:
         from fpp.reminders.tasks import send_outbox
         self._job("outbox send", lambda settings: send_outbox(settings))
 
+    def checkpoint(self) -> None:
+        from fpp.audit.tasks import daily_checkpoint
+        self._job("audit checkpoint", daily_checkpoint)
+
+    def purge(self) -> None:
+        from fpp.retention.tasks import monthly_purge
+        from fpp.timeutil import today
+        self._job("retention purge", lambda settings: monthly_purge(today(), settings))
+
+    def packs(self) -> None:
+        from fpp.reports.tasks import run_pack_jobs
+        self._job("evidence packs", run_pack_jobs)
+
     def _job(self, name: str, work) -> None:
         if not self.lease.held:
             return
@@ -168,6 +181,14 @@ def run_scheduler(app: Flask, once: bool = False) -> None:
     scheduler.add_job(runner.reminders, "cron", hour=hour, minute=minute, id="reminders", max_instances=1,
                       coalesce=True, misfire_grace_time=12 * 3600)
     scheduler.add_job(runner.send, "interval", seconds=values["scheduler_send_interval_seconds"], id="send",
+                      max_instances=1, coalesce=True)
+    # The evidence work (issue 11): a signed checkpoint of the audit trail each day, the retention purge
+    # on the first of each month, and queued evidence packs (built here, never in a web process).
+    scheduler.add_job(runner.checkpoint, "cron", hour=hour, minute=minute, id="checkpoint", max_instances=1,
+                      coalesce=True, misfire_grace_time=12 * 3600)
+    scheduler.add_job(runner.purge, "cron", day=1, hour=hour, minute=minute, id="purge", max_instances=1,
+                      coalesce=True, misfire_grace_time=7 * 24 * 3600)
+    scheduler.add_job(runner.packs, "interval", seconds=values["scheduler_send_interval_seconds"], id="packs",
                       max_instances=1, coalesce=True)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     log.info("scheduler %s started: reminders daily at %s Europe/London, sender every %ss", lease.holder,
