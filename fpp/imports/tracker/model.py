@@ -119,11 +119,18 @@ class CreateMember:
 
 @dataclass(frozen=True)
 class UpdateMember:
-    """Set these fields of an existing member; ``sources`` gives the cell of each new value."""
+    """Set these fields of an existing member; ``sources`` gives the cell of each new value and
+    ``before`` the value each field holds now (the preview shows before -> after)."""
 
     member_id: str
     changes: dict[str, Any]
     sources: dict[str, str]
+    before: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def renames(self) -> bool:
+        """True when the name or date of birth changes: "is this the same person?" needs an answer."""
+        return bool(RENAME_FIELDS & set(self.changes))
 
 
 @dataclass(frozen=True)
@@ -142,7 +149,8 @@ class CreateCheckRecord:
 
 @dataclass(frozen=True)
 class UpdateCheckRecord:
-    """Change the reference, DBS level or notes of the record identified by the first four fields."""
+    """Change the reference, DBS level or notes of the record identified by the first four fields;
+    ``before`` holds the values they have now."""
 
     member_id: str
     code: str
@@ -150,6 +158,7 @@ class UpdateCheckRecord:
     outcome: str
     changes: dict[str, Any]
     source: str = ""
+    before: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -162,6 +171,12 @@ class Skip:
 
 
 Action = Union[CreateMember, UpdateMember, CreateCheckRecord, UpdateCheckRecord, Skip]
+
+
+# A member update that changes one of these asks "is this the same person?" (key RENAME_PREFIX + Member ID;
+# answered per member on the web, by `--accept-renames` or the answers file on the command line).
+RENAME_FIELDS = frozenset({"name", "date_of_birth"})
+RENAME_PREFIX = "rename "
 
 
 @dataclass(frozen=True)
