@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from checks.catalogue import REGULATION_5_CODES
+from checks.frameworks import PACKAGE_FRAMEWORKS, Item
 from checks.rules import CONCERN, DUE_SOON, EXPIRED, MISSING, NOT_REQUIRED, VALID, MemberFacts
 from checks.years import year_bounds
 
@@ -50,52 +51,14 @@ def unready_checks(statuses: Mapping[str, str]) -> list[str]:
 
 # ---- The self-attestation form (FPPT.md section 5) ------------------------------------------------
 
-@dataclass(frozen=True)
-class Item:
-    """One attestation question; an answer other than `expected` is a disclosure."""
-
-    key: str
-    text: str
-    expected: str = "yes"
-    part1: bool = False  # a Schedule 4 part 1 ground: disclosing it bars `fit_and_proper`
-
-
-ATTESTATION_FORM_VERSION = "2025.1"
-ATTESTATION_ITEMS: tuple[Item, ...] = (
-    Item("good_character", "I am of good character."),
-    Item("qualified", "I have the qualifications, competence, skills and experience necessary for my role."),
-    Item("health", "I am able, by reason of my health and with any reasonable adjustments, to properly "
-                   "perform my role."),
-    Item("misconduct", "I have not been responsible for, privy to, contributed to or facilitated any serious "
-                       "misconduct or mismanagement (whether lawful or not) in any role."),
-    Item("bankruptcy", "Am I an undischarged bankrupt, or has my estate been sequestrated and I have not "
-                       "been discharged?", "no", True),
-    Item("bankruptcy_order", "Am I subject to a bankruptcy restrictions order or an interim bankruptcy "
-                             "restrictions order?", "no", True),
-    Item("debt_relief", "Am I subject to a debt relief order (or a moratorium period under one)?", "no", True),
-    Item("creditors", "Have I made a composition or arrangement with, or granted a trust deed for, my "
-                      "creditors and not been discharged in respect of it?", "no", True),
-    Item("barred_list", "Am I included in the children's barred list or the adults' barred list?", "no", True),
-    Item("prohibited", "Am I prohibited by law from holding this office (for example, as a disqualified "
-                       "company director or a removed charity trustee)?", "no", True),
-    Item("convictions", "Do I have any convictions (in the United Kingdom or elsewhere) to disclose?", "no"),
-    Item("register_removal", "Have I been erased, removed or struck off a register of health or social care "
-                             "professionals?", "no"),
-    Item("nolan", "I uphold the Seven Principles of Public Life (Nolan): selflessness, integrity, objectivity, "
-                  "accountability, openness, honesty and leadership."),
-    Item("nothing_pending", "I know of nothing pending that would call this attestation into question, and I "
-                            "will tell the chair of any change."),
-)
-LCF_DOMAINS: tuple[tuple[str, str], ...] = (
-    ("outcomes", "Driving high quality and sustainable outcomes"),
-    ("strategy", "Setting strategy and delivering long-term transformation"),
-    ("equality", "Promoting equality and inclusion, and reducing health and workforce inequalities"),
-    ("governance", "Providing robust governance and assurance"),
-    ("culture", "Creating a compassionate, just and positive culture"),
-    ("partnerships", "Building a trusted relationship with partners and communities"),
-)
-LCF_RATINGS: tuple[tuple[str, str], ...] = (
-    ("strength", "A strength"), ("competent", "Competent"), ("developing", "An area to develop"))
+# The statements, domains and ratings are data, one file per framework version (checks/frameworks/):
+# the year decides which (`framework_for_year`). These names are the Leadership Competency Framework's,
+# for callers that ask about that version itself (tests, fixtures); the app asks by year.
+LCF = PACKAGE_FRAMEWORKS.by_version("LCF-2024")
+ATTESTATION_FORM_VERSION = "2025.1"  # the form's layout; the wording is the framework version's
+ATTESTATION_ITEMS: tuple[Item, ...] = LCF.statements
+LCF_DOMAINS: tuple[tuple[str, str], ...] = LCF.domains
+LCF_RATINGS: tuple[tuple[str, str], ...] = LCF.ratings
 
 
 @dataclass(frozen=True)
@@ -155,8 +118,10 @@ def decider_refusal(actor_role: str, actor_member_pk: int | None, subject_member
 
 def outcome_problem(outcome: str, reg5_statuses: Mapping[str, str], discloses_part1_ground: bool,
                     mitigation_note: str | None = None, action_taken: str | None = None,
-                    regulator_informed: bool | None = None) -> tuple[str, str] | None:
-    """(field, message) if this outcome may not be recorded as given; None if it may.
+                    regulator_informed: bool | None = None,
+                    regulation_5_codes: Collection[str] = REGULATION_5_CODES) -> tuple[str, str] | None:
+    """(field, message) if this outcome may not be recorded as given; None if it may. The Regulation 5
+    checks are the standard ones unless the caller's catalogue says more (`Rules.regulation_5_codes`).
 
     `reg5_statuses` are the Regulation 5 checks' statuses on the day of the decision.
     """
@@ -171,7 +136,7 @@ def outcome_problem(outcome: str, reg5_statuses: Mapping[str, str], discloses_pa
             return "regulator_informed", "Say whether the professional regulator was told"
     if outcome == FIT:
         blocking = sorted(code for code, status in reg5_statuses.items()
-                          if code in REGULATION_5_CODES and status in (MISSING, EXPIRED, CONCERN))
+                          if code in regulation_5_codes and status in (MISSING, EXPIRED, CONCERN))
         if blocking:
             listed = ", ".join(f"{code.replace('_', ' ')} ({reg5_statuses[code]})" for code in blocking)
             return "outcome", f"Fit and proper cannot be recorded while a Regulation 5 check is not valid: {listed}"
@@ -189,6 +154,8 @@ BMR_REQUIRED: tuple[tuple[str, str], ...] = (
     ("reason_for_leaving", "Enter the reason for leaving"),
     ("disciplinary_findings", "Say whether there were upheld disciplinary or misconduct findings (write None if none)"),
     ("open_investigations", "Say whether any investigations are still open (write None if none)"),
+    ("discontinued_matters", "Say whether any complaints or disciplinary matters were discontinued "
+                             "(write None if none)"),
     ("conduct_concerns", "Say whether concerns were raised about the member's conduct (write None if none)"),
     ("settlement_agreement", "Say whether there is a settlement agreement (write None if none)"),
     ("regulator_referrals", "Say whether the member was referred to a professional regulator (write None if none)"),

@@ -5,7 +5,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from checks.catalogue import AFTER_FIRST_YEAR, CATALOGUE, LEAVERS, REGISTERED, CheckType
+from checks.catalogue import (AFTER_FIRST_YEAR, CATALOGUE, EXECUTIVE, LEAVERS, NON_EXECUTIVE, REGISTERED,
+                              CheckType)
 from checks.dates import add_months
 
 # Check statuses, worst first where it matters.
@@ -38,17 +39,37 @@ class Rules:
     validity_months: Mapping[str, int | None] = field(default_factory=dict)  # overrides of the catalogue's
     catalogue: tuple[CheckType, ...] = field(default=CATALOGUE, repr=False)
     _by_code: Mapping[str, CheckType] = field(init=False, repr=False, compare=False)
+    _by_name: Mapping[str, CheckType] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {c.code: c for c in self.catalogue})
+        object.__setattr__(self, "_by_name", {name.casefold(): c for c in self.catalogue
+                                              for name in (c.code, c.label, c.description)})
 
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.catalogue)
 
+    @property
+    def regulation_5_codes(self) -> frozenset[str]:
+        """The checks that block `fit_and_proper` while missing, expired or a concern (FPPT.md section 6)."""
+        return frozenset(c.code for c in self.catalogue if c.is_regulation_5)
+
     def check(self, code: str) -> CheckType:
         """The catalogue's check type for `code`; KeyError for a code it does not hold."""
         return self._by_code[code]
+
+    def holds(self, code: str) -> bool:
+        return code in self._by_code
+
+    def find(self, text: str) -> CheckType | None:
+        """The check whose code, name or description is `text` (ignoring case and surrounding spaces)."""
+        return self._by_name.get(" ".join(str(text).split()).casefold())
+
+    def label(self, code: str) -> str:
+        """What people call check `code`; a code the catalogue no longer holds is a retired check."""
+        check = self._by_code.get(code)
+        return check.label if check else f"{code} (retired check)"
 
     def validity(self, code: str) -> int | None:
         """Months a clear record of `code` lasts (None: once): the configured value, else the catalogue's."""
@@ -65,6 +86,7 @@ class MemberFacts:
     end_on: date | None = None
     has_registration: bool = False
     is_interim: bool = False
+    is_executive: bool = False
 
     def has_left(self, as_of: date) -> bool:
         return self.end_on is not None and as_of > self.end_on
@@ -106,6 +128,7 @@ class Record:
     outcome: str = CLEAR
     accepted_on: date | None = None
     ref: object = None  # the caller's handle on the stored record, untouched by the rules
+    expires_on: date | None = None  # the expiry stated on the document, for a check with per-record expiry
 
     def outcome_on(self, as_of: date) -> str:
         if self.outcome == ISSUE and self.accepted_on is not None and self.accepted_on <= as_of:
@@ -164,6 +187,10 @@ def is_required(code: str, facts: MemberFacts, as_of: date, rules: Rules) -> boo
         return False
     if applies_to == REGISTERED:
         return facts.has_registration
+    if applies_to == EXECUTIVE:
+        return facts.is_executive
+    if applies_to == NON_EXECUTIVE:
+        return not facts.is_executive
     if applies_to == AFTER_FIRST_YEAR:
         return as_of >= appraisal_due_on(facts, rules)
     return True
@@ -205,7 +232,12 @@ def check_status(code: str, facts: MemberFacts, records: Iterable[Record], as_of
         return result(CONCERN)
     if outcome == NOT_APPLICABLE:
         return result(VALID)
-    expires_on = expiry_date(code, latest.completed_on, rules)
+    if rules.check(code).expiry_per_record:
+        # The document's own date; a record without one (the check was configured per-record after it
+        # was recorded) gives no validity beyond its completion day: it must be recorded again.
+        expires_on = latest.expires_on or latest.completed_on
+    else:
+        expires_on = expiry_date(code, latest.completed_on, rules)
     if expires_on is None:
         return result(VALID)
     if expires_on < as_of:

@@ -153,6 +153,12 @@ class AuditRow:
     after: str | None  # JSON text, as hashed; None when the entity was deleted
     prev_hash: str | None
     hash: str
+    # The rest of the stored entry, so the segment re-hashes offline (exports/trail.py).
+    actor_id: int | None = None
+    member_pk: int | None = None
+    batch_id: str | None = None
+    content_hash: str | None = None  # None: an entry written before migration 0800 (recipe 1)
+    redacted_at: datetime | None = None  # set: the content was removed under retention
 
 
 @dataclass(frozen=True)
@@ -179,6 +185,7 @@ class DeclarationData:
     check_records: Iterable[CheckRecordRow] = ()
     exceptions: Iterable[ExceptionRow] = ()
     audit: Iterable[AuditRow] = ()
+    audit_anchor: str | None = None  # the hash of the entry before ``audit``'s first (its chain's anchor)
     created_at: datetime | None = None  # workbook "created" property; None means now (UTC)
 
     def __post_init__(self) -> None:

@@ -1,4 +1,9 @@
-"""The annual board-level declaration workbook (issue: declaration workbook and evidence pack)."""
+"""The annual board-level declaration workbook (issue: declaration workbook and evidence pack).
+
+Each sheet shows labels where a person reads ("Action required", "Issue found") and keeps the codes in
+columns of their own after the printed ones, for machines. Every sheet is set up to print; the
+Declaration sheet prints on one page, labels beside their values.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,12 @@ from openpyxl import Workbook
 from exports.data import (
     AuditRow, CheckColumn, CheckRecordRow, DeclarationData, ExceptionRow, LeaverRow, MemberRow,
 )
-from exports.keyvalue import KeyValueSheet, day, humanise
-from exports.xlsx import Column, TableSheet, set_properties
+from exports.keyvalue import KeyValueSheet, day
+from exports.safe import safe_text
+from exports.xlsx import (
+    DBS_LEVEL_LABELS, EXCEPTION_KIND_LABELS, OUTCOME_LABELS, RECORD_OUTCOME_LABELS, STATUS_LABELS, Column, TableSheet,
+    label, print_first_columns, print_setup, set_properties,
+)
 
 SHEET_NAMES = ("Declaration", "Board members", "Checks", "Leavers", "Exceptions", "Audit trail")
 
@@ -23,13 +32,16 @@ MEMBER_COLUMNS = (
     Column("Outcome", width=30), Column("Assessed by", width=22),
     Column("Sign-off date", "date", 13),
 )
+MEMBER_CODE_COLUMNS = (Column("Status code", width=18), Column("Outcome code", width=30))
 CHECK_COLUMNS = (
-    Column("Member ID", width=14), Column("Name", width=26), Column("Check code", width=24),
+    Column("Member ID", width=14), Column("Name", width=26),
     Column("Check", width=34), Column("Completed on", "date", 13), Column("Outcome", width=14),
-    Column("Expires on", "date", 12), Column("Reference", width=18), Column("DBS level", width=16),
+    Column("Valid until", "date", 12), Column("Reference", width=18), Column("DBS level", width=16),
     Column("Recorded by", width=22), Column("Recorded at", "datetime", 17),
     Column("Evidence files", width=60),
 )
+CHECK_CODE_COLUMNS = (Column("Check code", width=24), Column("Outcome code", width=16),
+                      Column("DBS level code", width=18))
 LEAVER_COLUMNS = (
     Column("Member ID", width=14), Column("Name", width=26), Column("Date left", "date", 12),
     Column("Reference completed on", "date", 14), Column("Completed by", width=22),
@@ -40,6 +52,7 @@ EXCEPTION_COLUMNS = (
     Column("Date", "date", 12), Column("Kind", width=12), Column("Detail", width=70),
     Column("Decided by", width=22),
 )
+EXCEPTION_CODE_COLUMNS = (Column("Kind code", width=12),)
 AUDIT_COLUMNS = (
     Column("ID", "int", 9), Column("At", "datetime", 17), Column("Actor", width=22),
     Column("Action", width=18), Column("Entity", width=18), Column("Entity ID", width=12),
@@ -56,54 +69,79 @@ def build_declaration_workbook(data: DeclarationData, output: str | BinaryIO) ->
     auto filter (a row saying so when there is nothing to list); dates as real dates formatted
     dd/mm/yyyy and datetimes as dd/mm/yyyy hh:mm; no text ever stored as a formula (all text goes
     through ``safe_text``). Row iterables are read once and streamed, so memory stays flat.
+    Labels, not codes, in the printed columns; the codes in their own columns after them. Every
+    sheet prints landscape, fitted to the page's width, its header row repeated, with a footer naming
+    the organisation and "Page x of y"; the Declaration sheet on one page.
     """
     wb = Workbook(write_only=True)
-    set_properties(wb, f"Fit and proper person test: annual declaration {data.year_label}",
-                   data.organisation_name, data.created_at)
+    org = data.organisation_name
+    set_properties(wb, f"Fit and proper person test: annual declaration {data.year_label}", org, data.created_at)
     _declaration_sheet(wb, data)
-    _table(wb, "Board members", "BoardMembers", member_columns(data.check_columns),
-           (member_values(m, data.check_columns) for m in data.members), "No board members")
-    _table(wb, "Checks", "Checks", CHECK_COLUMNS, map(check_values, data.check_records),
-           "No check records")
+    members = member_columns(data.check_columns)
+    _table(wb, "Board members", "BoardMembers", members + member_code_columns(data.check_columns),
+           (member_values(m, data.check_columns) for m in data.members), "No board members", org, len(members))
+    _table(wb, "Checks", "Checks", CHECK_COLUMNS + CHECK_CODE_COLUMNS, map(check_values, data.check_records),
+           "No check records", org, len(CHECK_COLUMNS))
     _table(wb, "Leavers", "Leavers", LEAVER_COLUMNS, map(leaver_values, data.leavers),
-           f"No board members left in {data.year_label}")
-    _table(wb, "Exceptions", "Exceptions", EXCEPTION_COLUMNS,
-           map(exception_values, data.exceptions), "No concerns, issues, mitigations or decisions")
+           f"No board members left in {data.year_label}", org)
+    _table(wb, "Exceptions", "Exceptions", EXCEPTION_COLUMNS + EXCEPTION_CODE_COLUMNS,
+           map(exception_values, data.exceptions), "No concerns, issues, mitigations or decisions", org,
+           len(EXCEPTION_COLUMNS))
     _table(wb, "Audit trail", "AuditTrail", AUDIT_COLUMNS, map(audit_values, data.audit),
-           "No audit entries")
+           "No audit entries", org, intro=audit_intro(data))
     wb.save(output)
 
 
-def _table(wb, title: str, table_name: str, columns, rows: Iterable[Sequence], empty: str) -> None:
-    sheet = TableSheet(wb, title, table_name, columns)
+def _table(wb, title: str, table_name: str, columns, rows: Iterable[Sequence], empty: str, organisation: str,
+           printed: int | None = None, intro: Sequence[str] = ()) -> None:
+    sheet = TableSheet(wb, title, table_name, columns, organisation=organisation,
+                       printed=printed or len(columns), intro=intro)
     sheet.extend(rows)
     sheet.close(empty)
+
+
+def audit_intro(data: DeclarationData) -> tuple[str, ...]:
+    """The line above the audit rows: the hash of the entry before the year's segment, when known, so
+    that the segment can be checked offline from its first entry's previous hash."""
+    anchor = getattr(data, "audit_anchor", None)
+    if not anchor:
+        return ()
+    return (f"Anchor: the hash of the entry before these is {anchor}; the first row's previous hash must "
+            f"equal it.",)
 
 
 def member_columns(check_columns: Sequence[CheckColumn]) -> list[Column]:
     """The member columns, then per check (catalogue order) its year-end status and latest date."""
     columns = list(MEMBER_COLUMNS)
-    for code, label in check_columns:
-        columns.append(Column(f"{label}: status", width=16))
-        columns.append(Column(f"{label}: completed on", "date", 14))
+    for code, check_label in check_columns:
+        columns.append(Column(f"{check_label}: status", width=16))
+        columns.append(Column(f"{check_label}: completed on", "date", 14))
     return columns
+
+
+def member_code_columns(check_columns: Sequence[CheckColumn]) -> list[Column]:
+    """The codes, for machines, after the printed columns: status, outcome, then each check's status."""
+    return list(MEMBER_CODE_COLUMNS) + [Column(f"{code}: status code", width=16) for code, _ in check_columns]
 
 
 def member_values(m: MemberRow, check_columns: Sequence[CheckColumn]) -> list:
     values = [m.member_id, m.name, m.position, m.role_title, m.is_executive, m.is_voting,
-              m.is_interim, m.start_on, m.end_on, m.professional_registration, m.status,
-              m.outcome, m.assessed_by, m.signed_off_on]
-    for code, _label in check_columns:
-        check = m.checks.get(code)
-        values.append(check.status if check else None)
+              m.is_interim, m.start_on, m.end_on, m.professional_registration, label(m.status, STATUS_LABELS),
+              label(m.outcome, OUTCOME_LABELS), m.assessed_by, m.signed_off_on]
+    checks = [m.checks.get(code) for code, _label in check_columns]
+    for check in checks:
+        values.append(label(check.status, STATUS_LABELS) if check else None)
         values.append(check.completed_on if check else None)
+    values += [m.status, m.outcome]
+    values += [check.status if check else None for check in checks]
     return values
 
 
 def check_values(r: CheckRecordRow) -> list:
     evidence = "; ".join(f"{e.name} (sha256 {e.sha256})" for e in r.evidence) or None
-    return [r.member_id, r.member_name, r.check_code, r.check_label, r.completed_on, r.outcome,
-            r.expires_on, r.reference, r.dbs_level, r.recorded_by, r.recorded_at, evidence]
+    return [r.member_id, r.member_name, r.check_label, r.completed_on, label(r.outcome, RECORD_OUTCOME_LABELS),
+            r.expires_on, r.reference, label(r.dbs_level, DBS_LEVEL_LABELS), r.recorded_by, r.recorded_at,
+            evidence, r.check_code, r.outcome, r.dbs_level]
 
 
 def leaver_values(r: LeaverRow) -> list:
@@ -112,7 +150,8 @@ def leaver_values(r: LeaverRow) -> list:
 
 
 def exception_values(r: ExceptionRow) -> list:
-    return [r.member_id, r.member_name, r.item, r.on, r.kind, r.detail, r.decided_by]
+    return [r.member_id, r.member_name, r.item, r.on, label(r.kind, EXCEPTION_KIND_LABELS), r.detail,
+            r.decided_by, r.kind]
 
 
 def audit_values(r: AuditRow) -> list:
@@ -121,7 +160,12 @@ def audit_values(r: AuditRow) -> list:
 
 
 def _declaration_sheet(wb: Workbook, data: DeclarationData) -> None:
-    sheet = KeyValueSheet(wb, "Declaration")
+    """Labels in A beside their values in B, on one printed page; the codes of counted statuses and
+    outcomes in C (not printed)."""
+    sheet = KeyValueSheet(wb, "Declaration", width_key=40, width_value=80)
+    sheet.ws.column_dimensions["C"].width = 30
+    print_setup(sheet.ws, data.organisation_name, one_page=True)
+    printed = print_first_columns(sheet.ws, 2)
     sheet.title("Fit and proper person test: annual declaration")
     sheet.pair("Organisation", data.organisation_name)
     sheet.pair("Year", data.year_label)
@@ -130,26 +174,34 @@ def _declaration_sheet(wb: Workbook, data: DeclarationData) -> None:
     _signature_rows(sheet, data)
     sheet.heading("Board members")
     sheet.pair("Members who served in the year", data.members_in_year)
-    _count_rows(sheet, "Outcomes", data.outcome_counts)
-    _count_rows(sheet, "Status at year end", data.status_counts)
+    _count_rows(sheet, "Outcomes", data.outcome_counts, OUTCOME_LABELS)
+    _count_rows(sheet, "Status at year end", data.status_counts, STATUS_LABELS)
     _appointment_rows(sheet, data)
     _leaver_rows(sheet, data)
+    printed()
+
+
+SIGNATURE_STATES = {"unsigned": "Not signed", "stale": "Signed, but stale: records changed after signing",
+                    "signed": "Signed"}
+
+
+def signature_code(data: DeclarationData) -> str:
+    """Where the declaration stands, as a code: unsigned, signed or stale."""
+    d = data.declaration
+    if d is None or not d.is_signed:
+        return "unsigned"
+    return "stale" if d.is_stale else "signed"
 
 
 def signature_state(data: DeclarationData) -> str:
     """One sentence on where the declaration stands: unsigned, signed, or signed but stale."""
-    d = data.declaration
-    if d is None or not d.is_signed:
-        return "Not signed"
-    if d.is_stale:
-        return "Signed, but stale: records changed after signing"
-    return "Signed"
+    return SIGNATURE_STATES[signature_code(data)]
 
 
 def _signature_rows(sheet: KeyValueSheet, data: DeclarationData) -> None:
     d = data.declaration
     sheet.heading("Declaration")
-    sheet.pair("Status", signature_state(data))
+    _coded(sheet, "Status", signature_state(data), signature_code(data))
     if d is None:
         return
     sheet.pair("Chair", d.chair_name)
@@ -163,12 +215,17 @@ def _signature_rows(sheet: KeyValueSheet, data: DeclarationData) -> None:
         sheet.pair(f"Why stale ({n})", reason)
 
 
-def _count_rows(sheet: KeyValueSheet, heading: str, counts) -> None:
+def _count_rows(sheet: KeyValueSheet, heading: str, counts, labels: dict[str, str]) -> None:
     sheet.heading(heading)
     if not counts:
         sheet.pair("None recorded", 0)
     for code, count in counts.items():
-        sheet.pair(humanise(code), count)
+        _coded(sheet, label(code, labels), count, code)
+
+
+def _coded(sheet: KeyValueSheet, text: str, value, code: str) -> None:
+    """A label/value pair with its code in column C, for machines (column C is not printed)."""
+    sheet.ws.append([safe_text(text), sheet._value_cell(value), safe_text(code)])
 
 
 def _appointment_rows(sheet: KeyValueSheet, data: DeclarationData) -> None:

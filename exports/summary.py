@@ -14,19 +14,24 @@ from typing import BinaryIO
 from openpyxl import Workbook
 
 from exports.data import DeclarationData
-from exports.keyvalue import KeyValueSheet, humanise
-from exports.xlsx import set_properties
+from exports.keyvalue import KeyValueSheet
+from exports.safe import safe_text
+from exports.xlsx import (
+    OUTCOME_LABELS, STATUS_LABELS, label, print_first_columns, print_setup, set_properties,
+)
 
 SATISFIED = ("valid", "due_soon")  # FPPT.md section 6: for readiness both count as satisfied
 
 
 @dataclass(frozen=True)
 class SummarySection:
-    """A heading, (label, value) rows and plain-sentence assurance statements."""
+    """A heading, (label, value) rows and plain-sentence assurance statements. `codes`, when given,
+    holds each row's status or outcome code (for the workbook's machine column), in the rows' order."""
 
     heading: str
     rows: tuple[tuple[str, int | str], ...] = ()
     statements: tuple[str, ...] = ()
+    codes: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ def _day(value: date | None) -> str:
 
 
 def _outcomes(data: DeclarationData) -> SummarySection:
-    rows = tuple((humanise(code), n) for code, n in data.outcome_counts.items())
+    rows = tuple((label(code, OUTCOME_LABELS), n) for code, n in data.outcome_counts.items())
     statements = [f"{data.members_in_year} board member(s) served during {data.year_label}."]
     unassessed = data.members_in_year - sum(data.outcome_counts.values())
     if unassessed > 0:
@@ -77,15 +82,16 @@ def _outcomes(data: DeclarationData) -> SummarySection:
     not_fit = data.outcome_counts.get("not_fit_and_proper", 0)
     if not_fit:
         statements.append(f"{not_fit} member(s) were found not fit and proper; action is recorded.")
-    return SummarySection("Outcomes of the annual assessment", rows, tuple(statements))
+    return SummarySection("Outcomes of the annual assessment", rows, tuple(statements),
+                          tuple(data.outcome_counts))
 
 
 def _statuses(data: DeclarationData) -> SummarySection:
-    rows = tuple((humanise(code), n) for code, n in data.status_counts.items())
+    rows = tuple((label(code, STATUS_LABELS), n) for code, n in data.status_counts.items())
     concerns = data.status_counts.get("concern", 0)
     action = data.status_counts.get("action_required", 0)
     statements = [f"{concerns} member(s) with a concern and {action} needing action at year end."]
-    return SummarySection("Status at year end", rows, tuple(statements))
+    return SummarySection("Status at year end", rows, tuple(statements), tuple(data.status_counts))
 
 
 def _checks(data: DeclarationData) -> SummarySection:
@@ -124,12 +130,17 @@ def build_summary_workbook(data: DeclarationData, output: str | BinaryIO) -> Non
     """Write the anonymised board summary as a one-sheet workbook ("Board summary") to ``output``.
 
     Promises: only counts and statements from ``board_summary``; no names or Member IDs; text
-    through ``safe_text``; the period as real dates formatted dd/mm/yyyy.
+    through ``safe_text``; the period as real dates formatted dd/mm/yyyy; labels in column A, the
+    status and outcome codes in column C (not printed); set up to print landscape, fitted to the
+    page's width, with the organisation and "Page x of y" in the footer.
     """
     summary = board_summary(data)
     wb = Workbook(write_only=True)
     set_properties(wb, summary.title, data.organisation_name, data.created_at)
-    sheet = KeyValueSheet(wb, "Board summary")
+    sheet = KeyValueSheet(wb, "Board summary", width_key=48, width_value=80)
+    sheet.ws.column_dimensions["C"].width = 30
+    print_setup(sheet.ws, data.organisation_name)
+    printed = print_first_columns(sheet.ws, 2)
     sheet.title(summary.title)
     sheet.pair("Organisation", summary.organisation)
     sheet.pair("Year", summary.year_label)
@@ -137,8 +148,10 @@ def build_summary_workbook(data: DeclarationData, output: str | BinaryIO) -> Non
     sheet.pair("Period end", summary.period_end)
     for section in summary.sections:
         sheet.heading(section.heading)
-        for label, value in section.rows:
-            sheet.pair(label, value)
+        for index, (text, value) in enumerate(section.rows):
+            code = section.codes[index] if index < len(section.codes) else None
+            sheet.ws.append([safe_text(text), sheet._value_cell(value), safe_text(code)])
         for statement in section.statements:
             sheet.pair("Assurance", statement)
+    printed()
     wb.save(output)

@@ -34,10 +34,13 @@ MEMBER_HEADERS = ("Member ID", "Name", "Position", "Role title", "Email", "Exec 
 
 @dataclass(frozen=True)
 class CheckCell:
-    """One check of one member: the latest completion date on or before the as-of date, and its status."""
+    """One check of one member: the latest completion date on or before the as-of date, its status, and its
+    expiry in the words every page and mail use ("valid until ...", "expired since ...": the caller passes
+    checks.wording.date_phrase, since exports import nothing of the rules)."""
 
     completed_on: date | None
     status: str
+    expiry: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def write_tracker(data: TrackerExport, target: str | Path | IO[bytes]) -> None:
     sheet.title = f"Tracker {data.as_of:%d-%m-%Y}"
     headers = [*MEMBER_HEADERS]
     for _, label in data.checks:
-        headers += [label, f"{label} status"]
+        headers += [label, f"{label} status", f"{label} expiry status"]
     for column, header in enumerate(headers, start=1):
         put(sheet.cell(1, column), header).font = Font(bold=True)
     for row, member in enumerate(data.members, start=2):
@@ -103,14 +106,16 @@ def _member_row(sheet, row: int, member: MemberLine, checks: list[tuple[str, str
         put(sheet.cell(row, column), shown)
         status = put(sheet.cell(row, column + 1), label)
         status.fill = PatternFill("solid", start_color=colour, end_color=colour)
-        column += 2
+        put(sheet.cell(row, column + 2), cell.expiry or None)
+        column += 3
 
 
 def _legend(sheet, data: TrackerExport) -> None:
     put(sheet.cell(1, 1), f"{data.organisation}: fit and proper persons tracker").font = Font(bold=True)
     put(sheet.cell(2, 1), "Status as of")
     put(sheet.cell(2, 2), data.as_of)
-    put(sheet.cell(3, 1), "Each check has the latest completion date on or before that day, then its status.")
+    put(sheet.cell(3, 1), "Each check has the latest completion date on or before that day, its status, then "
+                          "its expiry: \"valid until\" its last valid day, or \"expired since\" the day after.")
     for row, (label, colour, meaning) in enumerate(STATUS_STYLES.values(), start=5):
         put(sheet.cell(row, 1), label).fill = PatternFill("solid", start_color=colour, end_color=colour)
         put(sheet.cell(row, 2), meaning)

@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "fpp.reminders.views",
     "fpp.annual.views",
     "fpp.reports.views",
+    "fpp.retention.views",
     # features add their blueprint module here
 )
 

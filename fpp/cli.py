@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "fpp.reminders.commands",
     "fpp.annual.commands",
     "fpp.backup.commands",
+    "fpp.retention.commands",
     # features add their command module here
 )
 

@@ -8,10 +8,12 @@ import os
 import secrets
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
 from checks import CHECK_CODES, Rules
+from checks.catalogue import LocalCheckError, with_local_checks
 from checks.years import parse_month_day
 
 
@@ -145,12 +147,18 @@ def _evidence_years(value: Any) -> dict[str, int]:
     """[retention.evidence_years]: check code = years after the member left (0: removed when they leave)."""
     if not isinstance(value, dict):
         raise ValueError("expected a table of check code = years, e.g. identity = 2")
-    result = {}
-    for code, years in value.items():
-        if code not in CHECK_CODES:
-            raise ValueError(f"unknown check code {code!r}")
-        result[code] = _non_negative(years)
-    return result
+    return {str(code): _non_negative(years) for code, years in value.items()}  # codes: checked in _finish
+
+
+def _local_checks(value: Any) -> tuple:
+    """`[[checks.local]]` (CONTRACT.md): each table checked by checks.catalogue, which names the entry and key."""
+    if not isinstance(value, (list, tuple)):
+        raise ValueError("expected [[checks.local]] tables in the TOML file (there is no environment form)")
+    try:
+        catalogue = with_local_checks(value)
+    except LocalCheckError as exc:
+        raise ValueError(str(exc)) from None
+    return tuple(check for check in catalogue if check.is_local)
 
 
 def _signing_key(value: Any) -> str:
@@ -163,6 +171,12 @@ def _signing_key(value: Any) -> str:
         except ValueError as exc:
             raise ValueError(str(exc)) from None
     return text
+
+
+def _folders(value: Any) -> tuple[str, ...]:
+    """Folders as a TOML array of text, or one text separated by os.pathsep (the environment); may be empty."""
+    items = value if isinstance(value, (list, tuple)) else [v for v in _text()(value).split(os.pathsep) if v.strip()]
+    return tuple(_text(blank=False)(item).strip() for item in items)
 
 
 def _lead_days(value: Any) -> tuple[int, ...]:
@@ -294,6 +308,10 @@ SCHEMA: dict[str, tuple[Callable[[Any], Any], Any]] = {
     # Retention (FPPT.md section 7; config.example.toml [retention]).
     "retention_leaver_age_years": (_non_negative, None),
     "retention_evidence_years": (_evidence_years, {}),
+    # Competency frameworks by year (issue 14; docs/catalogue.md): folders searched before the package's own.
+    "frameworks_search_path": (_folders, ()),
+    # The organisation's own checks (issue 14; docs/catalogue.md), after the standard ones.
+    "checks_local": (_local_checks, ()),
     "annual_statement": (_text(blank=False), (
         "I confirm that the board members listed have been assessed against the Fit and Proper Person "
         "Test Framework, and that the outcomes recorded here are a true account of those assessments.")),
@@ -315,8 +333,9 @@ class Settings:
     def data_dir(self) -> Path:
         return Path(self.values["data_dir"])
 
-    @property
+    @cached_property
     def rules(self) -> Rules:
+        """The rules and the catalogue (standard checks, then local ones), made once per settings."""
         base = Rules()
         return Rules(
             warning_window_days=self["rules_warning_window_days"],
@@ -324,6 +343,7 @@ class Settings:
             leaver_reference_days=self["rules_leaver_reference_days"],
             interim_cover_weeks=self["rules_interim_cover_weeks"],
             validity_months={**base.validity_months, **self["rules_validity_months"]},
+            catalogue=base.catalogue + tuple(self["checks_local"]),
         )
 
 
@@ -387,6 +407,10 @@ def _finish(values: dict[str, Any]) -> dict[str, Any]:
     values["data_dir"] = str(data_dir)
     if not values["database_url"]:
         values["database_url"] = f"sqlite:///{data_dir / 'fpp.sqlite3'}"
+    codes = set(CHECK_CODES) | {check.code for check in values["checks_local"]}
+    unknown = sorted(set(values["retention_evidence_years"]) - codes)
+    if unknown:
+        raise ConfigError(f"bad value for 'retention_evidence_years': unknown check code {unknown[0]!r}")
     if values["retention_leaver_age_years"] is None:  # [rules] retention_age_years keeps working one release
         values["retention_leaver_age_years"] = values["rules_retention_age_years"] or 75
     values["rules_retention_age_years"] = values["retention_leaver_age_years"]

@@ -9,7 +9,7 @@ from checks import add_months
 from fpp.auth.operations import create_user
 from fpp.extensions import db
 from fpp.people.models import Member
-from fpp.people.operations import create_member
+from fpp.people.operations import create_member, record_privacy_notice
 from fpp.register.operations import record_check
 from fpp.timeutil import today
 
@@ -75,7 +75,8 @@ def load_demo() -> list[tuple[str, str]]:
             member_id=member_id, name=name, position=position, role_title=title, start_on=start, end_on=end,
             email=f"{member_id.lower()}@example.nhs.uk", professional_registration=registration,
             is_interim=scenario == "interim", date_of_birth=date(1960 + int(member_id[-2:]), 3, 14))
-        member.privacy_notice_on = start if scenario != "new" else None
+        if scenario != "new":
+            record_privacy_notice(member, start, None)  # audited, so `fpp audit verify` finds the row as recorded
         _history(member, scenario, now)
     for email, role, member_id in LOGINS:
         create_user(email, role, DEMO_PASSWORD, members.get(member_id))

@@ -21,6 +21,7 @@ PURPOSES = frozenset({
     "throttle",  # the key a sign-in throttle counts an email address under
     "totp-secret",  # encrypting each account's TOTP secret at rest
     "account-token",  # invitation and password-reset links
+    "retention-pseudonym",  # how the register names a purged member from then on ("former member 7f3a1b2c")
 })
 
 

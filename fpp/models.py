@@ -6,3 +6,5 @@ from fpp.people import models as people_models  # noqa: F401
 from fpp.register import models as register_models  # noqa: F401
 from fpp.imports import models as import_models  # noqa: F401
 from fpp.reminders import models as reminder_models  # noqa: F401
+from fpp.reports import models as report_models  # noqa: F401
+from fpp.retention import models as retention_models  # noqa: F401

@@ -1,11 +1,13 @@
 """Forms of the annual cycle. They check shape; the operations check the rules."""
 from __future__ import annotations
 
+from functools import cache
+
 from wtforms import PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from checks.annual import (ASSESSMENT_OUTCOME_LABELS, ASSESSMENT_OUTCOMES, ATTESTATION_ITEMS, LCF_DOMAINS,
-                           LCF_RATINGS, assess_answers)
+from checks.annual import ASSESSMENT_OUTCOME_LABELS, ASSESSMENT_OUTCOMES, assess_answers
+from checks.frameworks import Framework
 from fpp.forms import BaseForm, DateInputField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -17,39 +19,45 @@ def _password_field() -> PasswordField:
 
 
 class _AttestationBase(BaseForm):
+    framework: Framework  # set on each framework's own class (attestation_form)
+
     def answers(self) -> dict[str, tuple[str | None, str | None]]:
-        return {i.key: (self[f"answer_{i.key}"].data, self[f"disclosure_{i.key}"].data) for i in ATTESTATION_ITEMS}
+        return {i.key: (self[f"answer_{i.key}"].data, self[f"disclosure_{i.key}"].data)
+                for i in self.framework.statements}
 
     def ratings(self) -> dict[str, tuple[str | None, str | None]]:
-        return {key: (self[f"rating_{key}"].data, self[f"comment_{key}"].data) for key, _ in LCF_DOMAINS}
+        return {key: (self[f"rating_{key}"].data, self[f"comment_{key}"].data) for key, _ in self.framework.domains}
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        numbers = {item.key: number for number, item in enumerate(ATTESTATION_ITEMS, start=1)}
-        for key, message in assess_answers(self.answers()).problems:
+        numbers = {item.key: number for number, item in enumerate(self.framework.statements, start=1)}
+        for key, message in assess_answers(self.answers(), self.framework.statements).problems:
             if message != "Answer yes or no":  # unanswered items already carry their own message
                 self[f"disclosure_{key}"].errors = [f"Statement {numbers[key]}: {message[0].lower()}{message[1:]}"]
                 ok = False
         return ok
 
 
-def _attestation_fields() -> dict:
-    fields: dict = {}
-    for number, item in enumerate(ATTESTATION_ITEMS, start=1):
+def _attestation_fields(framework: Framework) -> dict:
+    fields: dict = {"framework": framework}
+    for number, item in enumerate(framework.statements, start=1):
         fields[f"answer_{item.key}"] = RadioField(item.text, choices=YES_NO,
                                                   validators=[InputRequired(f"Statement {number}: answer yes or no")])
         fields[f"disclosure_{item.key}"] = TextAreaField("Details of what you are disclosing",
                                                          validators=[Optional(), Length(max=5000)])
-    for key, text in LCF_DOMAINS:
-        fields[f"rating_{key}"] = RadioField(text, choices=list(LCF_RATINGS),
+    for key, text in framework.domains:
+        fields[f"rating_{key}"] = RadioField(text, choices=list(framework.ratings),
                                              validators=[InputRequired("Rate yourself against this domain")])
         fields[f"comment_{key}"] = TextAreaField("Comment (optional)", validators=[Optional(), Length(max=2000)])
     fields["password"] = _password_field()
     return fields
 
 
-# The form's fields follow the current wording (checks.annual); stored answers keep their own text.
-AttestationForm = type("AttestationForm", (_AttestationBase,), _attestation_fields())
+@cache
+def attestation_form(framework: Framework) -> type[_AttestationBase]:
+    """The attestation form for one framework version: its statements and domains, in its words (stored
+    answers keep their own text)."""
+    return type("AttestationForm", (_AttestationBase,), _attestation_fields(framework))
 
 
 class RequestAttestationsForm(BaseForm):
@@ -84,6 +92,8 @@ class ReferenceForm(BaseForm):
     disciplinary_findings = TextAreaField("Upheld disciplinary or misconduct findings",
                                           validators=[Optional(), Length(max=5000)])
     open_investigations = TextAreaField("Investigations still open", validators=[Optional(), Length(max=5000)])
+    discontinued_matters = TextAreaField("Complaints or disciplinary matters that were discontinued",
+                                         validators=[Optional(), Length(max=5000)])
     conduct_concerns = TextAreaField("Concerns raised about the member's conduct (grievances, speaking-up concerns)",
                                      validators=[Optional(), Length(max=5000)])
     settlement_agreement = TextAreaField("Settlement agreement", validators=[Optional(), Length(max=5000)])

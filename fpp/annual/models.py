@@ -43,6 +43,7 @@ class Attestation(Base):
     member_pk: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
     form_version: Mapped[str] = mapped_column(String(20))
+    framework_version: Mapped[str] = mapped_column(String(40))  # the competency framework answered (checks.frameworks)
     answers: Mapped[str] = mapped_column(Text)  # JSON: [{key, text, answer, disclosure}]
     self_assessment: Mapped[str] = mapped_column(Text)  # JSON: [{domain, rating, comment}]
     has_disclosure: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -54,8 +55,8 @@ class Attestation(Base):
 
     member: Mapped[Member] = relationship(lazy="raise")
 
-    AUDITED = ("member_pk", "year", "form_version", "has_disclosure", "discloses_part1_ground", "submitted_on",
-               "check_record_id")
+    AUDITED = ("member_pk", "year", "form_version", "framework_version", "has_disclosure", "discloses_part1_ground",
+               "submitted_on", "check_record_id")
 
 
 class Assessment(Base):
@@ -98,6 +99,9 @@ class Declaration(Base):
     signed_by_name: Mapped[str] = mapped_column(String(200))
     signed_on: Mapped[date] = mapped_column(Date)
     signed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The audit trail's head just after signing (entries, last hash): beside the content hash, not in it.
+    trail_count: Mapped[int | None] = mapped_column(Integer)
+    trail_head: Mapped[str | None] = mapped_column(String(64))
 
 
 class LeaverReference(Base):
@@ -115,6 +119,7 @@ class LeaverReference(Base):
     reason_for_leaving: Mapped[str] = mapped_column(Text)
     disciplinary_findings: Mapped[str] = mapped_column(Text)
     open_investigations: Mapped[str] = mapped_column(Text)
+    discontinued_matters: Mapped[str | None] = mapped_column(Text)  # None: recorded before the register asked
     conduct_concerns: Mapped[str] = mapped_column(Text)
     settlement_agreement: Mapped[str] = mapped_column(Text)
     regulator_referrals: Mapped[str] = mapped_column(Text)
@@ -132,6 +137,6 @@ class LeaverReference(Base):
     member: Mapped[Member] = relationship(lazy="raise")
 
     AUDITED = ("member_pk", "direction", "organisation", "roles_and_dates", "reason_for_leaving",
-               "disciplinary_findings", "open_investigations", "conduct_concerns", "settlement_agreement",
-               "regulator_referrals", "is_fit_and_proper", "fit_and_proper_reasons", "completed_by_name",
-               "completed_by_role", "completed_on", "sent_to", "sent_on", "check_record_id")
+               "disciplinary_findings", "open_investigations", "discontinued_matters", "conduct_concerns",
+               "settlement_agreement", "regulator_referrals", "is_fit_and_proper", "fit_and_proper_reasons",
+               "completed_by_name", "completed_by_role", "completed_on", "sent_to", "sent_on", "check_record_id")

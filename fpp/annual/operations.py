@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from checks import REGULATION_5_CODES, Rules
-from checks.annual import (ATTESTATION_FORM_VERSION, ATTESTATION_ITEMS, LCF_DOMAINS, LCF_RATINGS, MITIGATED,
-                           NOT_FIT, assess_answers, canonical_json, content_hash, decider_refusal,
-                           outcome_problem, served_in_year)
+from checks import Rules
+from checks.annual import (ATTESTATION_FORM_VERSION, MITIGATED, NOT_FIT, assess_answers, canonical_json,
+                           content_hash, decider_refusal, outcome_problem, served_in_year)
+from checks.frameworks import Framework
 from checks.years import year_bounds, year_label, year_of
-from fpp.annual import queries
+from fpp.annual import frameworks, queries
 from fpp.annual.models import Assessment, Attestation, AttestationRequest, Declaration
 from fpp.audit import operations as audit
 from fpp.auth.models import User
@@ -48,8 +48,9 @@ def request_attestations(year: int, requested_by_id: int | None) -> list[Member]
 def submit_attestation(member: Member, user: User, password: str,
                        answers: Mapping[str, tuple[str | None, str | None]],
                        ratings: Mapping[str, tuple[str | None, str | None]]) -> Attestation:
-    """Record the member's own attestation for the current year with the exact wording answered, and
-    the `self_attestation` check (an issue when anything is disclosed). One per member and year."""
+    """Record the member's own attestation for the current year with the exact wording answered (that of
+    the framework version in force in the year, which it names), and the `self_attestation` check (an
+    issue when anything is disclosed). One per member and year."""
     if not user.is_member(member):
         raise DomainError("You can submit only your own attestation.")
     day = today()
@@ -61,19 +62,21 @@ def submit_attestation(member: Member, user: User, password: str,
                           "tell the chair of any change.")
     if not member.facts.has_started(day) or member.facts.has_left(day):
         raise DomainError("Only a serving board member completes the attestation.")
-    summary = assess_answers(answers)
+    framework = frameworks.for_year(year)
+    summary = assess_answers(answers, framework.statements)
     if summary.problems:
         key, message = summary.problems[0]
         raise DomainError(message, f"answer_{key}" if message == "Answer yes or no" else f"disclosure_{key}")
-    _check_ratings(ratings)
+    _check_ratings(framework, ratings)
     confirm_password(user, password)
     record = record_check(member, user.id, code="self_attestation", completed_on=day,
                           outcome="issue" if summary.has_disclosure else "clear",
                           notes=f"Self-attestation {year_label(year)}" + (": disclosure made, see the attestation"
                                                                           if summary.has_disclosure else ""))
     attestation = Attestation(
-        member_pk=member.id, year=year, form_version=ATTESTATION_FORM_VERSION,
-        answers=json.dumps(_answer_rows(answers)), self_assessment=json.dumps(_rating_rows(ratings)),
+        member_pk=member.id, year=year, form_version=ATTESTATION_FORM_VERSION, framework_version=framework.version,
+        answers=json.dumps(_answer_rows(framework, answers)),
+        self_assessment=json.dumps(_rating_rows(framework, ratings)),
         has_disclosure=summary.has_disclosure, discloses_part1_ground=summary.discloses_part1_ground,
         submitted_on=day, submitted_by_id=user.id, check_record_id=record.id)
     db.session.add(attestation)
@@ -83,16 +86,16 @@ def submit_attestation(member: Member, user: User, password: str,
     return attestation
 
 
-def _check_ratings(ratings: Mapping[str, tuple[str | None, str | None]]) -> None:
-    valid = {value for value, _ in LCF_RATINGS}
-    for key, text in LCF_DOMAINS:
+def _check_ratings(framework: Framework, ratings: Mapping[str, tuple[str | None, str | None]]) -> None:
+    valid = {value for value, _ in framework.ratings}
+    for key, text in framework.domains:
         if ratings.get(key, (None, None))[0] not in valid:
             raise DomainError(f"Rate yourself against “{text}”", f"rating_{key}")
 
 
-def _answer_rows(answers) -> list[dict]:
+def _answer_rows(framework: Framework, answers) -> list[dict]:
     rows = []
-    for item in ATTESTATION_ITEMS:
+    for item in framework.statements:
         answer, disclosure = answers[item.key]
         rows.append({"key": item.key, "text": item.text, "expected": item.expected, "answer": answer,
                      "disclosure": (disclosure or "").strip() if answer != item.expected else "",
@@ -100,10 +103,10 @@ def _answer_rows(answers) -> list[dict]:
     return rows
 
 
-def _rating_rows(ratings) -> list[dict]:
-    labels = dict(LCF_RATINGS)
+def _rating_rows(framework: Framework, ratings) -> list[dict]:
+    labels = dict(framework.ratings)
     return [{"domain": key, "text": text, "rating": ratings[key][0], "rating_text": labels[ratings[key][0]],
-             "comment": (ratings[key][1] or "").strip()} for key, text in LCF_DOMAINS]
+             "comment": (ratings[key][1] or "").strip()} for key, text in framework.domains]
 
 
 def record_outcome(member: Member, year: int, user: User, rules: Rules, outcome: str,
@@ -123,10 +126,10 @@ def record_outcome(member: Member, year: int, user: User, rules: Rules, outcome:
     # A leaver's checks stop applying after their last day: judge them as they stood then.
     as_of = min(day, member.end_on) if member.end_on else day
     statuses = {c: s.status for c, s in member_row(member, as_of, rules).status.checks.items()
-                if c in REGULATION_5_CODES}
+                if c in rules.regulation_5_codes}  # the standard ones and any local `regulation5` check
     latest = queries.latest_attestation(member.id, day)
     problem = outcome_problem(outcome, statuses, bool(latest and latest.discloses_part1_ground),
-                              mitigation_note, action_taken, regulator_informed)
+                              mitigation_note, action_taken, regulator_informed, rules.regulation_5_codes)
     if problem:
         raise DomainError(problem[1], problem[0])
     values = {"outcome": outcome,
@@ -206,4 +209,9 @@ def sign_declaration(year: int, user: User, password: str) -> Declaration:
     db.session.flush()
     audit.record("declaration.sign", "declarations", declaration.id,
                  after={"year": year, "version": declaration.version, "content_hash": declaration.content_hash})
+    from fpp.audit.checkpoints import checkpoint_on_commit
+    # The trail's head with the signature in it, beside the content hash (not in it); signed once committed.
+    declaration.trail_count, declaration.trail_head, _ = checkpoint_on_commit(f"declaration {year_label(year)} "
+                                                                              f"version {declaration.version} signed")
+    db.session.flush()
     return declaration

@@ -153,6 +153,17 @@ def self_assessment_of(attestation: Attestation) -> list[dict]:
     return json.loads(attestation.self_assessment)
 
 
+def appraisals_of(member_pk: int) -> list:
+    """The member's live appraisal records, newest first, each with the competency framework version in
+    force on its completion date (derived from the date, never stored: the check record is the register's)."""
+    from fpp.annual.frameworks import for_date
+    from fpp.register.models import CheckRecord
+    query = (select(CheckRecord).where(CheckRecord.member_pk == member_pk, CheckRecord.code == "appraisal",
+                                       CheckRecord.deleted_at.is_(None))
+             .order_by(CheckRecord.completed_on.desc(), CheckRecord.id.desc()))
+    return [(record, for_date(record.completed_on)) for record in db.session.execute(query).scalars()]
+
+
 def open_issues(member_pks: list[int]) -> dict[int, list]:
     """Live issue records with no decision yet, per member, oldest first."""
     from fpp.register.models import CheckRecord

@@ -19,7 +19,8 @@ from fpp.timeutil import today
 
 @bp.app_context_processor
 def member_panel():
-    """`annual_panel(member)` for the member page: the leaver task, references and attestations."""
+    """`annual_panel(member)` for the member page: the leaver task, references, attestations and the
+    competency framework of each appraisal."""
     def annual_panel(member) -> dict:
         due_on = leaver_reference_due_on(member.facts, settings().rules)
         given = queries.given_reference(member.id) if member.end_on else None
@@ -27,6 +28,7 @@ def member_panel():
             "leaver_due_on": due_on, "leaver_overdue": bool(due_on and not given and today() > due_on),
             "given": given, "references": queries.references_for(member.id),
             "attestations": queries.attestations_for(member), "year": year_of(today()),
+            "appraisals": queries.appraisals_of(member.id),
             "may_decide": current_user.is_authenticated and decider_refusal(
                 current_user.role, current_user.member_pk, member.id, queries.is_chair_member(member),
                 "decision") is None,

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from checks.annual import ASSESSMENT_OUTCOME_LABELS, ATTESTATION_ITEMS, LCF_DOMAINS, decider_refusal
+from checks.annual import ASSESSMENT_OUTCOME_LABELS, decider_refusal
 from checks.years import year_bounds, year_label, year_of
 from fpp.access import READ_ALL, require_member_view, roles_required
-from fpp.annual import forms, operations, queries
+from fpp.annual import forms, frameworks, operations, queries
 from fpp.annual.declaration import declaration_state
 from fpp.annual.models import Attestation
 from fpp.extensions import db, settings, writes
@@ -19,6 +19,7 @@ from fpp.people.queries import get_member
 from fpp.timeutil import today
 
 bp = Blueprint("annual", __name__)
+bp.record_once(lambda state: frameworks.configure(state.app))  # a malformed framework file stops start-up
 add_nav_item("Annual cycle", "annual.current_year", READ_ALL)
 add_nav_item("My attestations", "annual.list_attestations", ("chair", "sid", "member"), blueprint="annual.mine")
 MEMBER_ROLES = ("chair", "sid", "member")
@@ -53,7 +54,8 @@ def new_attestation():
     member = _own_member()
     year = year_of(today())
     existing = queries.find_attestation(member.id, year)
-    form = forms.AttestationForm()
+    framework = frameworks.for_year(year)
+    form = forms.attestation_form(framework)()
     if form.validate_on_submit():
         attestation = commit_or_fail(form, lambda: operations.submit_attestation(
             member, current_user, form.password.data, form.answers(), form.ratings()))
@@ -61,7 +63,7 @@ def new_attestation():
             flash(f"Your {year_label(year)} attestation was submitted.", "success")
             return redirect(url_for("annual.show_attestation", attestation_id=attestation.id))
     return render_template("annual/attestation_form.html", form=form, member=member, year=year,
-                           existing=existing, items=ATTESTATION_ITEMS, domains=LCF_DOMAINS)
+                           existing=existing, framework=framework)
 
 
 @bp.route("/attestations/<int:attestation_id>")
@@ -72,6 +74,7 @@ def show_attestation(attestation_id: int):
         abort(404)
     member = require_member_view(get_member(attestation.member_pk))
     return render_template("annual/attestation.html", attestation=attestation, member=member,
+                           framework=frameworks.by_version(attestation.framework_version),
                            answers=queries.answers_of(attestation),
                            ratings=queries.self_assessment_of(attestation))
 
@@ -91,7 +94,8 @@ def show_year(year: int):
                            issues=queries.open_issues([r.member.id for r in rows]),
                            state=declaration_state(year), is_current=year == year_of(today()),
                            request_form=forms.RequestAttestationsForm(), rules=settings().rules,
-                           today=today(), can_act=_can_act,
+                           today=today(), can_act=_can_act, framework=frameworks.for_year(year),
+                           framework_years=frameworks.in_force_label,
                            interim=queries.short_interims_in_year(year, settings().rules))
 
 

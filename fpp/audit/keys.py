@@ -81,3 +81,13 @@ def mac_key(key: Ed25519PrivateKey) -> bytes:
     seed = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                              serialization.NoEncryption())
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"fpp-audit", info=b"entry-mac").derive(seed)
+
+
+def register_keys() -> tuple[Ed25519PrivateKey, bytes]:
+    """The running app's signing key and the MAC key derived from it, loaded once per app."""
+    from flask import current_app
+    cached = current_app.extensions.get("fpp_audit_keys")
+    if cached is None:
+        key = load_signing_key(current_app.extensions["fpp_settings"])
+        cached = current_app.extensions["fpp_audit_keys"] = (key, mac_key(key))
+    return cached

@@ -1,4 +1,5 @@
-"""The audit trail: append-only, each entry chained to the previous one by SHA-256."""
+"""The audit trail: append-only, each entry chained to the previous one by SHA-256 and keyed by a MAC
+(recipes in exports/trail.py)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -33,3 +34,9 @@ class AuditEntry(Base):
     after: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of the content, kept apart from it so that a redacted entry still verifies; NULL on entries
+    # written before 0800, whose hash covers the content directly (recipe 1).
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    mac: Mapped[str | None] = mapped_column(String(64))  # HMAC-SHA256 under fpp.audit.keys.mac_key
+    batch_id: Mapped[str | None] = mapped_column(String(64), index=True)  # one import or bulk operation
+    redacted_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,23 +1,31 @@
-"""Writing the audit trail. Every change calls `record` in the same transaction as the change."""
+"""Writing the audit trail. Every change calls `record` in the same transaction as the change.
+
+Each entry is chained by SHA-256 and keyed by a MAC (recipes in exports/trail.py, key in fpp.audit.keys).
+"""
 from __future__ import annotations
 
 import contextvars
-from types import SimpleNamespace
-import hashlib
 import json
+import secrets
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import bindparam, false, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from exports import trail
+from fpp.audit.keys import register_keys
 from fpp.audit.models import AuditEntry
 from fpp.extensions import db, own_transaction, require_write
 from fpp.timeutil import utcnow
 
-GENESIS = "0" * 64
+GENESIS = trail.GENESIS
+REDACTED = trail.REDACTED
 _cli_actor: contextvars.ContextVar[tuple[int | None, str]] = contextvars.ContextVar(
     "cli_actor", default=(None, "system"))
+_batch: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_batch", default=None)
 _ADVISORY_LOCK_KEY = 0x46505041  # "FPPA": serialises appends on PostgreSQL
 
 
@@ -47,15 +55,35 @@ def snapshot(obj: Any, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
     return {name: jsonable(getattr(obj, name)) for name in (fields or obj.AUDITED)}
 
 
-def entry_hash(entry: AuditEntry) -> str:
-    """SHA-256 of the entry's content and the previous entry's hash."""
-    content = {
-        "prev": entry.prev_hash, "at": entry.at.isoformat(), "actor_id": entry.actor_id,
-        "actor": entry.actor, "action": entry.action, "entity_type": entry.entity_type,
-        "entity_id": entry.entity_id, "member_pk": entry.member_pk,
-        "before": entry.before, "after": entry.after,
-    }
-    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+def entry_hash(entry: Any) -> str:
+    """Recipe 1 (entries written before migration 0800): SHA-256 of the content and the previous hash."""
+    return trail.v1_hash(entry_values(entry))
+
+
+def entry_values(entry: Any) -> dict[str, Any]:
+    """An entry's stored columns (from a model instance, or a mapping) as the mapping exports/trail.py reads."""
+    if isinstance(entry, Mapping):
+        return {name: entry.get(name) for name in ("id", *trail.MAC_FIELDS, "mac")}
+    return {name: getattr(entry, name, None) for name in ("id", *trail.MAC_FIELDS, "mac")}
+
+
+def current_batch() -> str | None:
+    return _batch.get()
+
+
+@contextmanager
+def batch(label: str) -> Iterator[str]:
+    """Everything recorded inside carries one batch id (one import, one bulk operation), so that it reads
+    as one batch. Nested batches keep the outer one's id."""
+    outer = _batch.get()
+    if outer is not None:
+        yield outer
+        return
+    token = _batch.set(f"{label[:40]}:{secrets.token_hex(8)}")
+    try:
+        yield _batch.get()
+    finally:
+        _batch.reset(token)
 
 
 def record(action: str, entity_type: str, entity_id: Any = None, *, before: dict | None = None,
@@ -85,14 +113,16 @@ def record_many(items: list[dict[str, Any]], actor: tuple[int | None, str] | Non
     last_id, last = session.execute(
         select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first() or (0, GENESIS)
     actor_id, actor_label = actor or current_actor()
+    _, key = register_keys()
+    batch_id = _batch.get()
     rows = []
     for item in items:
         entity_id = item.get("entity_id")
         row = {"at": utcnow(), "actor_id": actor_id, "actor": actor_label, "action": item["action"],
                "entity_type": item["entity_type"], "entity_id": None if entity_id is None else str(entity_id),
                "member_pk": item.get("member_pk"), "before": _dump(item.get("before")),
-               "after": _dump(item.get("after")), "prev_hash": last}
-        row["hash"] = last = entry_hash(SimpleNamespace(**row))
+               "after": _dump(item.get("after")), "batch_id": batch_id}
+        last = trail.seal(row, last, key)["hash"]
         rows.append(row)
     session.execute(insert(AuditEntry.__table__), rows)
     if len(rows) > 1:
@@ -126,6 +156,41 @@ def record_change(action: str, obj: Any, before: dict | None, member_pk: int | N
         after = {k: after[k] for k in sorted(changed)}
     entity_type = obj.__tablename__
     return record(action, entity_type, obj.id, before=before, after=after, member_pk=member_pk)
+
+
+def redact(session: Session, *, member_pk: int, actor_ids: set[int], pseudonym: str, when: datetime) -> int:
+    """Redact the trail for a purged member (retention): entries about the member lose their before/after
+    (replaced by a marker) and, where it names a person, their entity id; entries the member's accounts
+    (`actor_ids`) acted in name `pseudonym` instead. The content hash and the chain hash are kept and the MAC
+    is recomputed over the stored row, so the trail still verifies. Returns how many entries changed."""
+    require_write(session)
+    _, key = register_keys()
+    by_actor = AuditEntry.actor_id.in_(sorted(actor_ids)) if actor_ids else false()
+    query = select(AuditEntry).where((AuditEntry.member_pk == member_pk) | by_actor).order_by(AuditEntry.id)
+    changes = []
+    for entry in session.execute(query).scalars():
+        values = entry_values(entry)
+        if entry.member_pk == member_pk:
+            values["before"] = None if entry.before is None else REDACTED
+            values["after"] = None if entry.after is None else REDACTED
+            if entry.entity_type in PERSONAL_ENTITY_IDS:
+                values["entity_id"] = None
+        if entry.actor_id is not None and entry.actor_id in actor_ids:
+            values["actor"] = pseudonym
+        values["redacted_at"] = entry.redacted_at or when
+        values["mac"] = trail.entry_mac(key, values)
+        changes.append({"b_id": entry.id, **{f"b_{k}": values[k] for k in _REDACTABLE}})
+    if changes:
+        table = AuditEntry.__table__
+        session.execute(update(table).where(table.c.id == bindparam("b_id"))
+                        .values({k: bindparam(f"b_{k}") for k in _REDACTABLE}), changes)
+        session.expire_all()
+    return len(changes)
+
+
+# Entity ids that are themselves personal data (none today: ids are row numbers); a purge keeps the rest.
+PERSONAL_ENTITY_IDS: frozenset[str] = frozenset()
+_REDACTABLE = ("before", "after", "entity_id", "actor", "redacted_at", "mac")
 
 
 def _dump(values: dict | None) -> str | None:

@@ -14,6 +14,15 @@ bp = Blueprint("audit", __name__)
 PAGE_SIZE = 100
 
 
+@bp.app_template_global()
+def audit_public_key() -> dict[str, str]:
+    """The audit key's public half and fingerprint, for pages that print it (the declaration)."""
+    from exports.trail import key_fingerprint, public_key_text
+    from fpp.audit.keys import register_keys
+    text = public_key_text(register_keys()[0])
+    return {"text": text, "fingerprint": key_fingerprint(text)}
+
+
 def _date_arg(name: str) -> tuple[date | None, str | None]:
     text = request.args.get(name, "").strip()
     if not text:
@@ -31,7 +40,8 @@ def list_entries():
     until, until_error = _date_arg("until")
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     query = queries.filtered(action=request.args.get("action") or None, actor=request.args.get("actor") or None,
-                             member_pk=request.args.get("member", type=int), since=since, until=until)
+                             member_pk=request.args.get("member", type=int), since=since, until=until,
+                             batch=request.args.get("batch") or None)
     total = db.session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar()
     entries = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
     return render_template("audit/list.html", entries=entries, total=total, page=page, page_size=PAGE_SIZE,

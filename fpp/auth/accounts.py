@@ -14,7 +14,7 @@ import hmac
 import secrets
 from datetime import date, timedelta, timezone
 
-from flask import current_app, render_template
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -28,7 +28,7 @@ from fpp.errors import DomainError, violates
 from fpp.extensions import db, settings
 from fpp.keys import keyed_hash, subkey
 from fpp.people.models import Member
-from fpp.templating import format_date
+from fpp.templating import format_date, render_mail
 from fpp.timeutil import today, utcnow
 
 INVITATION, RESET = "invitation", "password-reset"
@@ -120,7 +120,7 @@ def _link(endpoint: str, token: str) -> str:
 def render(template: str, **context) -> tuple[str, str]:
     """The plain-text and HTML bodies of `templates/email/<template>.txt|.html`."""
     context |= {"organisation": settings()["organisation_name"], "format_date": format_date}
-    return render_template(f"email/{template}.txt", **context), render_template(f"email/{template}.html", **context)
+    return render_mail(template, **context)  # the .txt part unescaped
 
 
 def _queue(recipient: str, subject: str, text: str, html: str) -> None:

@@ -16,29 +16,38 @@ def register(cli: click.Group) -> None:
 @click.command("import")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Report what would change, change nothing.")
+@click.option("--accept-renames", is_flag=True,
+              help="Answer yes to every \"Is this the same person?\" (a changed name or date of birth).")
 @with_app
-def import_workbook(path: str, dry_run: bool) -> None:
+def import_workbook(path: str, dry_run: bool, accept_renames: bool) -> None:
     """Import members and check records from a workbook (all or nothing; re-importing changes nothing)."""
     import hashlib
 
-    from fpp.extensions import db
+    from fpp.extensions import db, settings
+    from fpp.imports.guard import Limits
     from fpp.imports.operations import apply_plan
     from fpp.imports.queries import known_members, known_records
-    from fpp.imports.workbook import WorkbookError, plan_workbook, read_workbook
+    from fpp.imports.workbook import WorkbookError, plan_workbook, read_workbook, update_lines
+    from fpp.timeutil import today
     try:
-        parsed = read_workbook(path)
+        parsed = read_workbook(path, Limits.from_settings(settings()))
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        plan = plan_workbook(parsed, Path(path).name, known_members(), known_records(), as_of=today(),
+                             accept_renames=accept_renames)
     except WorkbookError as exc:
         raise UserError(str(exc)) from None
-    plan = plan_workbook(parsed, Path(path).name, known_members(), known_records())
     result = apply_plan(plan, filename=Path(path).name, sha256=digest, audit_action="import.workbook")
     if not result.ok:
         db.session.rollback()
         for problem in result.problems:
             click.echo(f"{path}: {problem.cell}: {problem.message}", err=True)
-        raise UserError(f"{len(result.problems)} problem(s) found; nothing was imported.")
+        renames = " Give --accept-renames if they are the same people." if plan.questions and any(
+            q.is_blocking for q in plan.questions) else ""
+        raise UserError(f"{len(result.problems)} problem(s) found; nothing was imported.{renames}")
     if dry_run:
         db.session.rollback()
+        for line in update_lines(plan):
+            click.echo(line)
         click.echo(f"Dry run, nothing changed. Would import {result.summary()}.")
     else:
         db.session.commit()
@@ -53,12 +62,14 @@ def import_workbook(path: str, dry_run: bool) -> None:
 @click.option("--answers", "answers_path", type=click.Path(dir_okay=False),
               help="A TOML file answering the preview's questions: KEY = answer.")
 @click.option("--dry-run", is_flag=True, help="Print the mapping and the preview; change nothing.")
+@click.option("--accept-renames", is_flag=True,
+              help="Answer yes to every \"is this the same person?\" (a changed name or date of birth).")
 @with_app
 def import_tracker(path: str, sheet: str | None, mapping_spec: str | None, answers_path: str | None,
-                   dry_run: bool) -> None:
+                   dry_run: bool, accept_renames: bool) -> None:
     """Import a tracker as secretaries keep them: one row per member, one column per check."""
     from fpp.imports.tracker import render_preview
-    prepared = _prepare(path, sheet, mapping_spec, answers_path)
+    prepared = _prepare(path, sheet, mapping_spec, answers_path, accept_renames)
     plan = prepared.plan
     click.echo("# The mapping used: save it to a file and reuse it with --mapping FILE")
     click.echo(prepared.mapping.to_toml())
@@ -73,7 +84,8 @@ def import_tracker(path: str, sheet: str | None, mapping_spec: str | None, answe
     _apply(path, prepared)
 
 
-def _prepare(path: str, sheet: str | None, mapping_spec: str | None, answers_path: str | None):
+def _prepare(path: str, sheet: str | None, mapping_spec: str | None, answers_path: str | None,
+             accept_renames: bool = False):
     from fpp.imports.tracker import Answers, TrackerError
     from fpp.imports.planner import load_mapping, prepare
     try:
@@ -83,7 +95,7 @@ def _prepare(path: str, sheet: str | None, mapping_spec: str | None, answers_pat
     try:
         preset = load_mapping(mapping_spec) if mapping_spec else None
         answers = Answers.from_file(answers_path) if answers_path else None
-        return prepare(data, path, sheet=sheet, preset=preset, answers=answers)
+        return prepare(data, path, sheet=sheet, preset=preset, answers=answers, accept_renames=accept_renames)
     except TrackerError as error:
         raise UserError(str(error)) from None
 

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from fpp.forms import BaseForm
 from fpp.imports.tracker.headers import MEMBER_FIELDS, QUALIFIERS
-from fpp.imports.queries import CODES
+from fpp.imports.queries import catalogue_pairs
 
 
 class UploadForm(BaseForm):
@@ -29,24 +29,33 @@ def target_choices() -> list[tuple[str, str]]:
     """Every target a column can have: ignore, notes, each member field, each check and qualifier."""
     choices = [("ignore", "Ignore this column"), ("notes", "Row notes")]
     choices += [(f"member.{name}", f"Member: {name.replace('_', ' ')}") for name in MEMBER_FIELDS]
-    for code in CODES:
-        choices.append((f"check.{code}", f"Check: {code.replace('_', ' ')} (date)"))
+    for code, label in catalogue_pairs():
+        choices.append((f"check.{code}", f"Check: {label} (date)"))
         for qualifier in QUALIFIERS:
             if (qualifier == "level") == (code == "dbs") or qualifier in ("reference", "notes"):
                 if qualifier in ("registration_body", "registration_number") and code != "professional_registration":
                     continue
-                choices.append((f"check.{code}.{qualifier}", f"Check: {code.replace('_', ' ')}, {qualifier.replace('_', ' ')}"))
+                choices.append((f"check.{code}.{qualifier}", f"Check: {label}, {qualifier.replace('_', ' ')}"))
     return choices
 
 
 def mapping_from(form: MultiDict, keys: list[str]) -> dict[str, str]:
-    """The target chosen for each column key (inputs ``column-<n>`` in column order)."""
+    """The target chosen for each column key (inputs ``column-<n>`` in column order); "" where the
+    select was left on "Choose" (a column of check values nobody has said anything about)."""
     allowed = {value for value, _ in target_choices()}
     chosen = {key: form.get(f"column-{n}", "ignore") for n, key in enumerate(keys)}
-    return {key: target if target in allowed else "ignore" for key, target in chosen.items()}
+    return {key: target if target in allowed or target == "" else "ignore" for key, target in chosen.items()}
 
 
-def answers_from(form: MultiDict) -> dict[str, str]:
-    """The non-blank answers typed into the ``answer-<key>`` inputs, by question key."""
-    return {name[len("answer-"):]: value.strip() for name, value in form.items()
-            if name.startswith("answer-") and value.strip()}
+def answers_from(form: MultiDict, kept: dict[str, str] | None = None) -> dict[str, str]:
+    """The answers kept so far updated with the ``answer-<key>`` inputs posted: a typed answer replaces
+    the kept one, an input left blank removes it; questions not on the form keep their answers."""
+    answers = dict(kept or {})
+    for name, value in form.items():
+        if name.startswith("answer-"):
+            key = name[len("answer-"):]
+            if value.strip():
+                answers[key] = value.strip()
+            else:
+                answers.pop(key, None)
+    return answers

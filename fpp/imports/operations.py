@@ -71,6 +71,7 @@ class ApplyResult:
                 f"{c['skipped']} cells created nothing")
 
 
+@audit.batch("import")  # every entry of one import carries one batch id
 def apply_plan(plan: ImportPlan, *, filename: str, sha256: str, recorded_by_id: int | None = None,
                audit_action: str = "tracker.import") -> ApplyResult:
     """Write a ready plan through the people and register operations; on problems the caller rolls back.

@@ -5,16 +5,17 @@ import hashlib
 import json
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fpp.extensions import settings
 from fpp.timeutil import today
-from fpp.imports.tracker import (Answers, ColumnMapping, ImportPlan, ParsedTracker, TrackerError, parse_target,
-                                plan_import, propose_mapping, read_tracker)
+from fpp.imports.tracker import (Answers, ColumnMapping, ImportPlan, ParsedTracker, Skip, TrackerError,
+                                parse_target, plan_import, propose_mapping, read_tracker)
+from fpp.imports.tracker.model import RENAME_PREFIX
+from fpp.imports.guard import Deadline, Limits
 from fpp.imports.models import TrackerPreset
-from fpp.imports.queries import (CATALOGUE_PAIRS, CODES, applies_rule, find_preset, known_members,
-                                    known_records)
+from fpp.imports.queries import applies_rule, catalogue_pairs, codes, find_preset, known_members, known_records
 
 TOML_POSITION = re.compile(r"at line \d+, column \d+|at end of document")
 
@@ -41,7 +42,7 @@ def load_preset(name: str) -> ColumnMapping:
 
 
 def _from_preset(preset: TrackerPreset) -> ColumnMapping:
-    return ColumnMapping.from_dict(json.loads(preset.mapping), CODES, source=f"preset {preset.name!r}")
+    return ColumnMapping.from_dict(json.loads(preset.mapping), codes(), source=f"preset {preset.name!r}")
 
 
 def load_mapping(spec: str) -> ColumnMapping:
@@ -73,7 +74,7 @@ def _mapping_file(text: str, spec: str) -> ColumnMapping:
         where = TOML_POSITION.search(str(error))
         raise TrackerError(f"is not valid TOML{f' ({where.group()})' if where else ''}", filename=spec) from None
     try:
-        return ColumnMapping.from_dict(data, CODES, source=spec)
+        return ColumnMapping.from_dict(data, codes(), source=spec)
     except TrackerError:
         raise TrackerError(_mapping_file_problem(data), filename=spec) from None
 
@@ -87,7 +88,7 @@ def _mapping_file_problem(data: dict) -> str:
         return "is not a mapping file: 'columns' must be a table of header = target"
     for number, target in enumerate(columns.values(), start=1):
         try:
-            parse_target(target, CODES)
+            parse_target(target, codes())
         except TrackerError:
             return (f"entry {number} of [columns] is not a column target; use ignore, notes, member.<field>, "
                     "check.<code> or check.<code>.<qualifier>")
@@ -95,16 +96,68 @@ def _mapping_file_problem(data: dict) -> str:
 
 
 def prepare(data: bytes, filename: str, *, sheet: str | None = None, preset: ColumnMapping | None = None,
-            answers: Answers | None = None) -> Prepared:
+            answers: Answers | None = None, accept_renames: bool = False) -> Prepared:
     """Read ``data``, map its columns (``preset`` wins where it names a column) and plan the import.
+    ``accept_renames`` answers yes to every "is this the same person?" question.
 
     Raises TrackerError for a file that cannot be read as a tracker.
     """
     header_row = preset.header_row if preset else None
+    deadline = Deadline(settings()["imports_max_seconds"])  # reading and planning together (fpp.imports.guard)
     tracker = read_tracker(data, filename=filename, sheet=sheet or (preset.sheet if preset else None),
-                           header_row=header_row)
-    mapping = propose_mapping(tracker, CATALOGUE_PAIRS, preset)
+                           header_row=header_row, limits=Limits.from_settings(settings()), deadline=deadline)
+    catalogue = catalogue_pairs()
+    mapping = propose_mapping(tracker, catalogue, preset)
     as_of = today()
-    plan = plan_import(tracker, mapping, CATALOGUE_PAIRS, members=known_members(), records=known_records(),
-                       applies=applies_rule(as_of, settings().rules), as_of=as_of, answers=answers)
+    plan = plan_import(tracker, mapping, catalogue, members=known_members(), records=known_records(),
+                       applies=applies_rule(as_of, settings().rules), as_of=as_of, answers=answers,
+                       accept_renames=accept_renames)
+    deadline.check(lambda message: TrackerError(message, filename=filename))
     return Prepared(tracker, mapping, plan, hashlib.sha256(data).hexdigest())
+
+
+WORKBOOK_SHEETS = ("members", "checks")
+
+
+def is_contract_workbook(sheet_names: list[str]) -> bool:
+    """True for the two-sheet workbook of CONTRACT.md "Import workbook" (sheets Members and Checks)."""
+    names = {name.strip().casefold() for name in sheet_names}
+    return all(sheet in names for sheet in WORKBOOK_SHEETS)
+
+
+def prepare_workbook(path: Path, filename: str, *, answers: dict[str, str] | None = None,
+                     accept_renames: bool = False) -> Prepared:
+    """Read the contract workbook at ``path`` and plan it against the register, as `fpp import` does
+    (`read_workbook`, `plan_workbook`), with the web's answers to the plan's questions.
+
+    An answer is given by question key; a rename question (RENAME_PREFIX + Member ID) answered
+    "skip" leaves that member's row and records out. Raises TrackerError for an unreadable file.
+    """
+    from fpp.imports.workbook import WorkbookError, plan_workbook, read_workbook
+    try:
+        parsed = read_workbook(path, Limits.from_settings(settings()))
+        plan = plan_workbook(parsed, filename, known_members(), known_records(), as_of=today())
+    except WorkbookError as error:
+        raise TrackerError(str(error).replace(str(path), filename)) from None
+    plan = answer_questions(plan, answers or {}, accept_renames)
+    tracker = ParsedTracker(filename, None, 1, [], [])
+    return Prepared(tracker, ColumnMapping(), plan, hashlib.sha256(Path(path).read_bytes()).hexdigest())
+
+
+def answer_questions(plan: ImportPlan, answers: dict[str, str], accept_renames: bool = False) -> ImportPlan:
+    """The plan with each question answered from ``answers`` (by key): "yes" or "skip" for a rename
+    (``accept_renames`` says yes to each unanswered one); "skip" drops that member's actions."""
+    questions, skipped = [], set()
+    for question in plan.questions:
+        answer = (answers.get(question.key) or "").strip().casefold() or None
+        if answer is None and accept_renames and question.key.startswith(RENAME_PREFIX):
+            answer = "yes"
+        if question.key.startswith(RENAME_PREFIX) and answer not in (None, "yes", "skip"):
+            answer = None
+        if answer == "skip" and question.key.startswith(RENAME_PREFIX):
+            skipped.add(question.key[len(RENAME_PREFIX):])
+        questions.append(replace(question, answer=answer) if answer is not None else question)
+    members = [member if member.member_id not in skipped else
+               replace(member, actions=[Skip("row skipped: not the same person (answered)", f"row {member.row}")])
+               for member in plan.members]
+    return replace(plan, members=members, questions=questions)

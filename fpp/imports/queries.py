@@ -17,6 +17,19 @@ CATALOGUE_PAIRS = [(check.code, check.label) for check in CATALOGUE]
 CODES = tuple(code for code, _ in CATALOGUE_PAIRS)
 
 
+def catalogue_pairs() -> list[tuple[str, str]]:
+    """(code, label) of every check the register holds: the standard ones, then the organisation's own
+    (``settings().rules.catalogue``), so a tracker column matches a local check by its label."""
+    from fpp.extensions import settings
+    catalogue = getattr(settings().rules, "catalogue", CATALOGUE)
+    return [(check.code, check.label) for check in catalogue]
+
+
+def codes() -> tuple[str, ...]:
+    """The codes of every check the register holds (see catalogue_pairs)."""
+    return tuple(code for code, _ in catalogue_pairs())
+
+
 def known_member(member: Member) -> KnownMember:
     """Every field the register holds for ``member``, in the planner's terms (position as its label)."""
     return KnownMember(

@@ -5,21 +5,23 @@ Pure: openpyxl in, dataclasses out; no Flask, no database. Every problem names s
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from checks import OUTCOMES, find_check
 from checks.people import POSITION_LABEL_LIST, default_is_executive, find_position
-from checks.records import DBS_LEVELS
+from checks.records import DBS_LEVELS, NOT_RECORDED, missing_facts
 from checks.text import control_character_problem
-from fpp.imports.tracker.model import (CreateCheckRecord, CreateMember, ImportPlan, KnownMember, KnownRecord,
-                                      MemberPlan, UpdateCheckRecord, UpdateMember)
+from fpp.imports.guard import (NO_SAVED_VALUE, Deadline, Limits, Opened, StreamedSheet, WorkbookRefused,
+                               formula_message, open_workbook)
+from fpp.imports.tracker.preview import describe
+from fpp.imports.tracker.model import (RENAME_PREFIX, CreateCheckRecord, CreateMember, ImportPlan, KnownMember,
+                                      KnownRecord, MemberPlan, Notice, Question, UpdateCheckRecord, UpdateMember)
 from fpp.imports.tracker.model import Problem as PlanProblem
 
 MEMBER_COLUMNS = {  # header as CONTRACT.md writes it -> (field, required)
@@ -65,47 +67,64 @@ class ParsedWorkbook:
     members: list[Row]
     checks: list[Row]
     problems: list[Problem]
+    deadline: Deadline | None = None  # the import's time limit, carried on into planning
 
 
 class WorkbookError(Exception):
     """The file cannot be read as a workbook at all."""
 
 
-def read_workbook(path: str | Path) -> ParsedWorkbook:
-    """Parse both sheets; problems are collected, never raised (except for an unreadable file)."""
+def read_workbook(path: str | Path, limits: Limits | None = None, deadline: Deadline | None = None) -> ParsedWorkbook:
+    """Parse both sheets; problems are collected, never raised (except for an unreadable or refused file).
+
+    The file passes `fpp.imports.guard` first (``limits``, default the `[imports]` defaults), and is read
+    row by row within them; ``deadline`` bounds reading and then planning (`plan_workbook`).
+    """
     path = Path(path)
+    limits = limits or Limits()
+    deadline = deadline or Deadline(limits.max_seconds)
+    if not path.is_file():
+        raise WorkbookError(f"{path}: no such file")
+    if not _starts_as_zip(path):
+        raise WorkbookError(f"{path}: not a readable .xlsx workbook (it is not a zip archive)")
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise WorkbookError(f"{path}: no such file") from None
+        with open_workbook(path, limits, deadline) as opened:
+            problems: list[Problem] = []
+            sheets = {name.strip().casefold(): name for name in opened.book.sheetnames}
+            members = _read_sheet(opened, sheets, "Members", MEMBER_COLUMNS, _member_row, problems)
+            checks = _read_sheet(opened, sheets, "Checks", CHECK_COLUMNS, _check_row, problems)
+    except WorkbookRefused as exc:
+        raise WorkbookError(f"{path}: {exc}") from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise WorkbookError(f"{path}: not a readable .xlsx workbook ({exc.__class__.__name__})") from None
-    try:
-        problems: list[Problem] = []
-        sheets = {name.strip().casefold(): name for name in book.sheetnames}
-        members = _read_sheet(book, sheets, "Members", MEMBER_COLUMNS, _member_row, problems)
-        checks = _read_sheet(book, sheets, "Checks", CHECK_COLUMNS, _check_row, problems)
-    finally:
-        book.close()
     _duplicates(members, "Members", lambda r: r.values.get("member_id"), "Member ID", problems,
                 "appears more than once")
     _duplicates(checks, "Checks", _check_key, None, problems, "is the same as an earlier row")
-    return ParsedWorkbook(members, checks, problems)
+    return ParsedWorkbook(members, checks, problems, deadline)
 
 
-def _read_sheet(book, sheets, title, columns, convert, problems) -> list[Row]:
+def _starts_as_zip(path: Path) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def _read_sheet(opened: Opened, sheets, title, columns, convert, problems) -> list[Row]:
     name = sheets.get(title.casefold())
     if name is None:
         problems.append(Problem(title, None, None, f"the workbook has no sheet named {title!r}"))
         return []
-    rows = book[name].iter_rows(values_only=True)
-    header = next(rows, None) or ()
+    rows = StreamedSheet(opened, opened.book[name]).rows()
+    first = next(rows, None)
+    header = dict(first[1]) if first and first[0] == 1 else {}
     by_key = {h.casefold(): spec for h, spec in columns.items()}
     positions = {}
-    for index, cell in enumerate(header):
-        key = str(cell).strip().casefold() if cell is not None else ""
+    for column, cell in sorted(header.items()):
+        key = str(cell).strip().casefold() if isinstance(cell, (str, int, float)) else ""
         if key in by_key:
-            positions[by_key[key][0]] = index
+            positions[by_key[key][0]] = column
     missing = [h for h, (f, required) in columns.items() if required and f not in positions]
     for header_name in missing:
         problems.append(Problem(title, 1, None, f"the header row has no column {header_name!r}"))
@@ -113,16 +132,29 @@ def _read_sheet(book, sheets, title, columns, convert, problems) -> list[Row]:
         return []
     labels = {f: h for h, (f, _) in columns.items()}
     result = []
-    for number, values in enumerate(rows, start=2):
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+    body = rows if first is None or first[0] == 1 else _chain(first, rows)
+    for number, cells in body:
+        values = dict(cells)
+        if all(_blank(values.get(i)) for i in positions.values()) and all(_blank(v) for v in values.values()):
             continue
-        raw = {f: (values[i] if i < len(values) else None) for f, i in positions.items()}
-        cells = {f: f"{get_column_letter(i + 1)}{number}" for f, i in positions.items()}
-        row = Row(number, {}, cells)
-        convert(row, raw, lambda f, msg: problems.append(
-            Problem(title, number, f"{labels[f]} ({cells[f]})", msg)))
+        raw = {f: values.get(i) for f, i in positions.items()}
+        refs = {f: f"{get_column_letter(i)}{number}" for f, i in positions.items()}
+        row = Row(number, {}, refs)
+        for f in [f for f, v in raw.items() if v is NO_SAVED_VALUE]:
+            problems.append(Problem(title, number, f"{labels[f]} ({refs[f]})", formula_message(title, refs[f])))
+        convert(row, raw, lambda f, msg, n=number, r=refs: problems.append(
+            Problem(title, n, f"{labels[f]} ({r[f]})" if f in r else labels[f], msg)))
         result.append(row)
     return result
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _text(value: Any) -> str | None:
@@ -179,6 +211,8 @@ def _yes_no(value: Any) -> bool:
 
 
 def _convert(row: Row, raw: dict, name: str, parse: Callable[[Any], Any], report, required=False) -> None:
+    if raw.get(name) is NO_SAVED_VALUE:  # named by _read_sheet, with its cell
+        return
     if _text(raw.get(name)) is None:
         if required:
             report(name, "is required")
@@ -278,20 +312,44 @@ _PLAN_NAMES = {"is_voting": "voting", "is_interim": "interim", "is_executive": "
 
 
 def plan_workbook(parsed: ParsedWorkbook, filename: str, members: list[KnownMember],
-                  records: list[KnownRecord]) -> ImportPlan:
+                  records: list[KnownRecord], *, as_of: date | None = None,
+                  accept_renames: bool = False) -> ImportPlan:
     """The workbook as an import plan against the register (`members`, `records`): the same plan a
     tracker gives, so one applier writes both. Members are matched by Member ID and their given cells
     update them (a blank optional cell keeps the stored value); a check record that the register
-    already holds with the same identity changes nothing, unless its Reference or Notes changed."""
+    already holds with the same identity changes nothing, unless its Reference or Notes changed.
+
+    Every update carries the values it replaces (``before``). An update of a name, or of a date of birth
+    the register holds, asks "Is this the same person?" (key RENAME_PREFIX + Member ID), which blocks the
+    plan until it is answered (`fpp.imports.planner.answer_questions`), or ``accept_renames`` answers
+    yes for all. The plan runs what applying checks (dates in the future as of ``as_of``, an end
+    before the start, duplicates), so a ready plan applies; records lacking facts FPPT.md requires are
+    notices (they are imported, and pages say "not recorded").
+    """
     problems = [PlanProblem(_where(p.sheet, p.row, p.column), p.message) for p in parsed.problems]
     if problems:  # the rows are incomplete: nothing to plan until the workbook reads cleanly
         return ImportPlan(filename, None, 1, {}, [], [], problems, [])
+    try:
+        return _plan(parsed, filename, members, records, as_of, accept_renames, problems)
+    except WorkbookRefused as exc:  # the import's deadline passed while planning
+        raise WorkbookError(f"{filename}: {exc}") from None
+
+
+def _plan(parsed, filename, members, records, as_of, accept_renames, problems) -> ImportPlan:
+    deadline = parsed.deadline or Deadline(Limits().max_seconds)
     known = {m.member_id: m for m in members}
     held = {(r.member_id, r.code, r.completed_on, r.outcome): r for r in records}
     plans: dict[str, MemberPlan] = {}
+    questions: list[Question] = []
+    notices: list[Notice] = []
     for row in parsed.members:
-        plans[row.values["member_id"]] = _member_plan(row, known.get(row.values.get("member_id")))
+        deadline.check()
+        member = known.get(row.values.get("member_id"))
+        plan = plans[row.values["member_id"]] = _member_plan(row, member)
+        problems += _member_problems(row, as_of)
+        _ask_renames(plan, member, questions, accept_renames)
     for row in parsed.checks:
+        deadline.check()
         member_id = row.values.get("member_id")
         plan = plans.get(member_id)
         if plan is None and member_id in known:
@@ -303,8 +361,10 @@ def plan_workbook(parsed: ParsedWorkbook, filename: str, members: list[KnownMemb
         action = _record_action(row, held)
         if action is not None:
             plan.actions.append(action)
+        problems += _record_problems(row, as_of)
+        notices += _lacking_facts(row, action)
     return ImportPlan(filename=filename, sheet=None, header_row=1, mapping={}, members=list(plans.values()),
-                      questions=[], problems=problems, notices=[])
+                      questions=questions, problems=problems, notices=notices)
 
 
 def _where(sheet: str | None, row: int | None, column: str | None) -> str:
@@ -325,7 +385,7 @@ def _member_plan(row: Row, known: KnownMember | None) -> MemberPlan:
         fields = {_PLAN_NAMES.get(k, k): v for k, v in member_defaults(values).items()}
         plan.actions.append(CreateMember(**fields, source=source))
         return plan
-    changes, sources = {}, {}
+    changes, sources, before = {}, {}, {}
     for name, value in values.items():
         plan_name = _PLAN_NAMES.get(name, name)
         held = getattr(known, plan_name, None)
@@ -333,9 +393,67 @@ def _member_plan(row: Row, known: KnownMember | None) -> MemberPlan:
             held = find_position(held or "")
         if name != "member_id" and value != held:
             changes[plan_name], sources[plan_name] = value, _cell_of(row, "Members", name, MEMBER_COLUMNS)
+            before[plan_name] = getattr(known, plan_name, None)
     if changes:
-        plan.actions.append(UpdateMember(values["member_id"], changes, sources))
+        plan.actions.append(UpdateMember(values["member_id"], changes, sources, before))
     return plan
+
+
+def is_rename(update: UpdateMember) -> bool:
+    """A new name, or a new date of birth where the register holds one: it may be another person.
+    (Filling in a date of birth the register lacks is no rename.)"""
+    return "name" in update.changes or (
+        "date_of_birth" in update.changes and update.before.get("date_of_birth") is not None)
+
+
+def _ask_renames(plan: MemberPlan, known: KnownMember | None, questions: list[Question], accept: bool) -> None:
+    update = next((a for a in plan.actions if isinstance(a, UpdateMember)), None)
+    if update is None or known is None or not is_rename(update):
+        return
+    key = RENAME_PREFIX + update.member_id
+    after = replace(known, **{k: v for k, v in update.changes.items() if k in ("name", "date_of_birth")})
+    cell = update.sources.get("name") or update.sources.get("date_of_birth", "")
+    questions.append(Question(key, cell, f"Is this the same person? {_person(known)} \u2192 {_person(after)}",
+                              "yes (the same person: update them) or skip (leave this member's row out)",
+                              answer="yes" if accept else None))
+
+
+def _person(member: KnownMember) -> str:
+    born = f"born {member.date_of_birth:%d/%m/%Y}" if member.date_of_birth else "no date of birth held"
+    return f"{member.name}, {born}"
+
+
+def _member_problems(row: Row, as_of: date | None) -> list[PlanProblem]:
+    """What the register refuses of a member (fpp.people.operations): checked here so the preview says it."""
+    problems = []
+    born = row.values.get("date_of_birth")
+    if as_of is not None and born is not None and born >= as_of:
+        problems.append(PlanProblem(_cell_of(row, "Members", "date_of_birth", MEMBER_COLUMNS),
+                                    "The date of birth must be in the past"))
+    # An end before the start is a reading problem (Start date is required, so both are in the row).
+    return problems
+
+
+def _record_problems(row: Row, as_of: date | None) -> list[PlanProblem]:
+    """What the register refuses of a record (fpp.register.operations), checked in the preview."""
+    completed = row.values["completed_on"]
+    if as_of is not None and completed > as_of:
+        return [PlanProblem(_cell_of(row, "Checks", "completed_on", CHECK_COLUMNS),
+                            "The completion date cannot be in the future")]
+    return []
+
+
+def _lacking_facts(row: Row, action) -> list[Notice]:
+    """A new record without a fact FPPT.md section 3 requires is imported; the preview says which it lacks."""
+    if not isinstance(action, CreateCheckRecord):
+        return []
+    missing = missing_facts(action.code, {"outcome": action.outcome, "reference": action.reference,
+                                          "dbs_level": action.dbs_level})
+    if not missing:
+        return []
+    return [Notice(f"facts {action.source}", f"{action.source}: the {action.code} record of "
+                   f"{action.completed_on:%d/%m/%Y} is imported without {', '.join(f.replace('_', ' ') for f, _ in missing)}"
+                   f" (pages show \"{NOT_RECORDED.lower()}\")")]
 
 
 def _record_action(row: Row, held: dict) -> CreateCheckRecord | UpdateCheckRecord | None:
@@ -347,4 +465,10 @@ def _record_action(row: Row, held: dict) -> CreateCheckRecord | UpdateCheckRecor
         return CreateCheckRecord(*identity, reference=v.get("reference"), dbs_level=v.get("dbs_level"),
                                  notes=v.get("notes"), source=source)
     changes = {k: v[k] for k in ("reference", "notes") if v.get(k) and v[k] != getattr(same, k)}
-    return UpdateCheckRecord(*identity, changes=changes, source=source) if changes else None
+    before = {k: getattr(same, k) for k in changes}
+    return UpdateCheckRecord(*identity, changes=changes, source=source, before=before) if changes else None
+
+
+def update_lines(plan: ImportPlan) -> list[str]:
+    """Each update of the plan, field by field (before \u2192 after), for `fpp import --dry-run`."""
+    return [describe(a) for a in plan.actions if isinstance(a, (UpdateMember, UpdateCheckRecord))]

@@ -47,7 +47,8 @@ class Member(Base):
 
     @property
     def facts(self) -> MemberFacts:
-        return MemberFacts(self.start_on, self.end_on, bool(self.professional_registration), bool(self.is_interim))
+        return MemberFacts(self.start_on, self.end_on, bool(self.professional_registration), bool(self.is_interim),
+                           bool(self.is_executive))
 
     def __repr__(self) -> str:
         return f"<Member {self.member_id} {self.name}>"

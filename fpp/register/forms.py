@@ -2,7 +2,6 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from checks import CATALOGUE
 from checks.records import DBS_LEVEL_LABELS, RECORD_OUTCOME_LABELS
 from fpp.forms import BaseForm, DateInputField
 
@@ -10,8 +9,7 @@ OUTCOME_CHOICES = list(RECORD_OUTCOME_LABELS.items())
 
 
 class RecordFieldsForm(BaseForm):
-    code = SelectField("Check", choices=[("", "Choose a check"), *((c.code, c.label) for c in CATALOGUE)],
-                       validators=[InputRequired("Choose the check")])
+    code = SelectField("Check", validators=[InputRequired("Choose the check")])  # choices: the catalogue
     completed_on = DateInputField("Date completed", required=True)
     outcome = RadioField("Outcome", choices=OUTCOME_CHOICES, default="clear",
                          validators=[InputRequired("Choose an outcome")])
@@ -22,6 +20,7 @@ class RecordFieldsForm(BaseForm):
     searched_name = StringField("Name searched on", validators=[Optional(), Length(max=200)])
     searched_dob = DateInputField("Date of birth searched on")
     searched_by = StringField("Who searched", validators=[Optional(), Length(max=200)])
+    expires_on = DateInputField("Expiry date stated on the document")
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=10000)])
 
     def record_fields(self) -> dict:
@@ -30,7 +29,14 @@ class RecordFieldsForm(BaseForm):
             "reference": self.reference.data, "dbs_level": self.dbs_level.data or None,
             "is_update_service": self.is_update_service.data, "searched_name": self.searched_name.data,
             "searched_dob": self.searched_dob.data, "searched_by": self.searched_by.data, "notes": self.notes.data,
+            "expires_on": self.expires_on.data,
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.code is not None:  # the configured catalogue: the standard checks, then the local ones
+            from fpp.extensions import settings
+            self.code.choices = [("", "Choose a check"), *((c.code, c.label) for c in settings().rules.catalogue)]
 
 
 class NewRecordForm(RecordFieldsForm):

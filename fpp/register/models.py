@@ -48,6 +48,7 @@ class CheckRecord(Base):
     searched_name: Mapped[str | None] = mapped_column(String(200))
     searched_dob: Mapped[date | None] = mapped_column(Date)
     searched_by: Mapped[str | None] = mapped_column(String(200))  # who searched the register (a name)
+    expires_on: Mapped[date | None] = mapped_column(Date)  # stated on the document (per-record expiry checks)
     decision_on: Mapped[date | None] = mapped_column(Date)
     decision_note: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -62,11 +63,11 @@ class CheckRecord(Base):
                                                       order_by="Evidence.id")
 
     AUDITED = ("member_pk", "code", "completed_on", "outcome", "reference", "dbs_level",
-               "is_update_service", "notes", "searched_name", "searched_dob", "searched_by", "decision_on",
+               "is_update_service", "notes", "searched_name", "searched_dob", "searched_by", "expires_on", "decision_on",
                "decision_note", "decided_by_id", "deleted_at", "deletion_reason")
 
     def as_rule_record(self) -> Record:
-        return Record(self.completed_on, self.outcome, self.decision_on, ref=self)
+        return Record(self.completed_on, self.outcome, self.decision_on, ref=self, expires_on=self.expires_on)
 
 
 class Evidence(Base):

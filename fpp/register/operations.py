@@ -13,30 +13,40 @@ from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from checks import CHECK_CODES, OUTCOMES, get_check
+from checks import OUTCOMES
 from checks.evidence import EVIDENCE_TYPES, content_problem
 from checks.records import UPDATE_SERVICE_LEVELS, missing_facts
 from fpp.audit import operations as audit
 from fpp.errors import DomainError, violates
-from fpp.extensions import db
+from fpp.extensions import db, settings
 from fpp.people.models import Member
 from fpp.register.models import DBS_LEVELS, EVIDENCE_ONCE, LIVE_IDENTITY, CheckRecord, Evidence
 from fpp.timeutil import today, utcnow
 
 RECORD_FIELDS = ("code", "completed_on", "outcome", "reference", "dbs_level", "is_update_service", "notes",
-                 "searched_name", "searched_dob", "searched_by")
+                 "searched_name", "searched_dob", "searched_by", "expires_on")
 DBS_EVIDENCE_REFUSED = ("DBS certificates must not be stored in the register (DBS code of practice). "
                         "Record the certificate number, issue date, level and decision instead.")
 SAME_FILE = "This file is already attached to this record"
 
 
 def _validate(record: CheckRecord) -> None:
-    if record.code not in CHECK_CODES:
+    rules = settings().rules
+    if not rules.holds(record.code):
         raise DomainError(f"Unknown check code {record.code!r}", "code")
     if record.completed_on is None:
         raise DomainError("Enter the date the check was completed", "completed_on")
     if record.completed_on > today():
         raise DomainError("The completion date cannot be in the future", "completed_on")
+    if rules.check(record.code).expiry_per_record:
+        if record.outcome != "not_applicable" and record.expires_on is None:
+            raise DomainError(f"Enter the expiry date stated on the {rules.label(record.code)} document",
+                              "expires_on")
+        if record.expires_on is not None and record.expires_on < record.completed_on:
+            raise DomainError("The expiry date cannot be before the date the check was completed", "expires_on")
+    elif record.expires_on is not None:
+        raise DomainError("An expiry date belongs only on a check whose documents state their own "
+                          f"({rules.label(record.code)} lasts a set time)", "expires_on")
     if record.outcome not in OUTCOMES:
         raise DomainError("Choose an outcome: clear, issue or not applicable", "outcome")
     if record.code == "dbs":
@@ -332,4 +342,5 @@ def evidence_path(evidence: Evidence) -> Path:
 
 
 def check_label(code: str) -> str:
-    return get_check(code).label
+    """The check's name in the configured catalogue (a retired check says so)."""
+    return settings().rules.label(code)

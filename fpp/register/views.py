@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from checks import CATALOGUE, MEMBER_STATUSES
+from checks import MEMBER_STATUSES
 from checks.catalogue import SEARCH_CODES
 from checks.records import REGISTER_SEARCH_CODES
 from fpp.access import READ_ALL, require_member_view, roles_required
@@ -68,11 +68,15 @@ def show_member(member_pk: int):
     as_of = today()
     row = queries.member_row(member, as_of, settings().rules)
     history = queries.member_history(member)
-    by_code = {c.code: [r for r in history if r.code == c.code] for c in CATALOGUE}
+    rules = settings().rules
+    by_code = {c.code: [r for r in history if r.code == c.code] for c in rules.catalogue}
+    # A check no longer configured keeps its records, shown apart as retired (never counted in statuses).
+    retired = {r.code: [x for x in history if x.code == r.code] for r in history if not rules.holds(r.code)}
     if by_code["dbs"] and not current_user.is_member(member):
         # DBS data is criminal-offence data: every read by someone other than the member is logged.
         audit.record_read("member.view_dbs", "members", member.id, member_pk=member.id)
-    return render_template("register/member.html", member=member, row=row, by_code=by_code, as_of=as_of,
+    return render_template("register/member.html", member=member, row=row, by_code=by_code, retired=retired,
+                           as_of=as_of,
                            can_edit=current_user.role == "secretary", register_searches=REGISTER_SEARCH_CODES)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from checks.reminders import ReminderPolicy, declaration_deadline
 from checks.years import year_of
 from checks.rules import Rules, leaver_reference_due_on
+from checks.wording import date_phrase, phrase_day
 from fpp.access import READ_ALL
 from fpp.audit.operations import record as audit
 from fpp.auth.models import User
@@ -67,7 +68,8 @@ def visible_pks(user: User) -> list[int] | None:
 
 def build_calendar(user: User, as_of: date, rules: Rules, policy: ReminderPolicy, organisation: str,
                    base_url: str) -> bytes:
-    """The ICS: expiry dates of each visible check, leaver-reference deadlines, and (for readers) the
+    """The ICS: each visible check's last valid day ("valid until"; the day after, "expired since", once
+    it has expired: checks.wording), leaver-reference deadlines, and (for readers) the
     declaration deadline. All-day events with stable UIDs, so calendars update rather than duplicate."""
     calendar = Calendar()
     calendar.add("prodid", "-//fpp-register//reminders//EN")
@@ -77,9 +79,11 @@ def build_calendar(user: User, as_of: date, rules: Rules, policy: ReminderPolicy
         member, statuses = row.member, row.status.checks
         url = f"{base_url.rstrip('/')}/members/{member.id}"
         for status in statuses.values():
-            if status.expires_on is not None:
-                calendar.add_component(_event(f"{member.id}-{status.code}-{status.expires_on}", status.expires_on,
-                                              f"{rules.check(status.code).label} expires: {member.name}", url))
+            day = phrase_day(status.status, status.expires_on)  # the last valid day, or the first day expired
+            if day is not None:
+                phrase = date_phrase(status.status, status.expires_on)
+                summary = f"{rules.check(status.code).label} {phrase}: {member.name}"
+                calendar.add_component(_event(f"{member.id}-{status.code}-{status.expires_on}", day, summary, url))
         if member.facts.has_left(as_of) and statuses["leaver_reference"].status == "missing":
             due = leaver_reference_due_on(member.facts, rules)
             calendar.add_component(_event(f"{member.id}-leaver_reference-{due}", due,

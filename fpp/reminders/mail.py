@@ -8,11 +8,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from flask import render_template
-
 from checks.text import control_character_problem
 from fpp.config import Settings
 from fpp.reminders.models import OutboxMessage
+from fpp.templating import render_mail
 
 
 class MailError(Exception):
@@ -25,9 +24,8 @@ class BuildError(MailError):
 
 
 def render(template: str, **context) -> tuple[str, str]:
-    """The plain-text and HTML bodies of `templates/email/<template>.txt|.html`."""
-    return (render_template(f"email/{template}.txt", **context),
-            render_template(f"email/{template}.html", **context))
+    """The plain-text (not HTML-escaped) and HTML bodies of `templates/email/<template>.txt|.html`."""
+    return render_mail(template, **context)
 
 
 def build(message: OutboxMessage, settings: Settings) -> EmailMessage:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, column,
-    false,
+    Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text,
+    UniqueConstraint, column, false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -47,8 +47,19 @@ class Reminder(Base):
     member: Mapped[Member | None] = relationship(lazy="raise")
 
 
+# Which reminders one message tells its recipient about: a pass writes one message per recipient, listing
+# every reminder step it queued for them (migration 0860).
+outbox_message_reminders = Table(
+    "outbox_message_reminders", Base.metadata,
+    Column("message_id", ForeignKey("outbox_messages.id", ondelete="CASCADE"), primary_key=True),
+    Column("reminder_id", ForeignKey("reminders.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class OutboxMessage(Base):
-    """One e-mail to one recipient, written in the same transaction as its reminder and delivered later."""
+    """One e-mail to one recipient, written in the same transaction as the reminders it lists and delivered
+    later. `reminder_id` is the first of them when the message is about one member (their own message and
+    its copies), so it goes with that member; a message to the staff about many members has none."""
 
     __tablename__ = "outbox_messages"
     __table_args__ = (UniqueConstraint("reminder_id", "recipient"),
@@ -74,6 +85,7 @@ class OutboxMessage(Base):
     is_confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     reminder: Mapped[Reminder | None] = relationship(lazy="raise")
+    reminders: Mapped[list[Reminder]] = relationship(secondary=outbox_message_reminders, lazy="raise")
 
 
 class ReminderPass(Base):

@@ -1,14 +1,15 @@
 """The verbs of the reminder feature. They validate, flush and audit; they never commit (tasks.py does).
 
 Decision on staleness: a reminder is queued from the statuses on the pass's as-of date, and checked
-again at send time (sender.py): a message whose reminder no longer applies (the check was renewed, the
-declaration signed) is marked `cancelled`, not sent.
+again at send time (sender.py): a message none of whose reminders still applies (the checks were renewed,
+the declaration signed) is marked `cancelled`, not sent; one that still has a reminder due is sent as written.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from checks import Rules
@@ -21,8 +22,8 @@ from fpp.config import Settings
 from fpp.extensions import db
 from fpp.register.queries import board, members_with_statuses
 from fpp.reminders import queries
-from fpp.reminders.compose import Audience, compose, digest_sort_key, recipients
-from fpp.reminders.models import OutboxMessage, Reminder, ReminderPass
+from fpp.reminders.compose import Audience, Letter, Queued, compose, digest_sort_key, letters
+from fpp.reminders.models import OutboxMessage, Reminder, ReminderPass, outbox_message_reminders
 from fpp.reminders.policy import reminder_policy
 from fpp.timeutil import utcnow
 
@@ -33,8 +34,8 @@ class PassResult:
 
     as_of: date
     candidates: int | None = None  # None: every member was looked at
-    queued: list[str] = field(default_factory=list)
-    messages: int = 0
+    queued: list[str] = field(default_factory=list)  # the reminder keys
+    messages: int = 0  # one per recipient (and per copy)
 
 
 def due_on(as_of: date, policy: ReminderPolicy, rules: Rules, member_pks: set[int] | None) -> list[Due]:
@@ -56,8 +57,10 @@ def reminder_key(due: Due) -> str:
 
 
 def run_pass(as_of: date, settings: Settings) -> PassResult:
-    """Queue, once, every reminder step due on `as_of` (latest step only), with its outbox messages.
-    The first write is the pass row, so on SQLite the pass holds the write lock before it reads."""
+    """Queue, once, every reminder step due on `as_of` (latest step only), then one message per recipient
+    listing them (compose.letters). The first write is the pass row, so on SQLite the pass holds the write
+    lock before it reads; each step is inserted under its unique key, so a concurrent pass that got there
+    first keeps it, and only the steps this pass inserted go into its messages."""
     policy, rules = reminder_policy(settings), settings.rules
     started = utcnow()
     this_pass = ReminderPass(as_of=as_of, started_at=started, finished_at=started)
@@ -68,10 +71,19 @@ def run_pass(as_of: date, settings: Settings) -> PassResult:
     result = PassResult(as_of, None if candidates is None else len(candidates))
     due = {reminder_key(d): d for d in due_on(as_of, policy, rules, candidates)}
     new = sorted(set(due) - queries.existing_keys(list(due)))
-    audience = _audience(settings, [due[k].member.id for k in new if due[k].member is not None])
+    member_pks = sorted({due[k].member.id for k in new if due[k].member is not None})
+    earlier = queries.earlier_steps(member_pks)
+    queued = []
     for key in new:
-        result.messages += _queue(key, due[key], as_of, settings, audience, rules, policy)
-        result.queued.append(key)
+        reminder_id = _insert_reminder(key, due[key], as_of)
+        if reminder_id is not None:
+            item = due[key]
+            queued.append(Queued(item, reminder_id, earlier.get(_reminder_of(item), 0)))
+            result.queued.append(key)
+    digest = _digest(as_of, rules, policy) if any(q.due.kind == DIGEST for q in queued) else None
+    for letter in letters(queued, _audience(settings, member_pks)):
+        _write_message(letter, as_of, settings, digest)
+        result.messages += 1
     this_pass.candidates, this_pass.queued, this_pass.finished_at = result.candidates or 0, len(result.queued), utcnow()
     if result.queued:
         audit("reminders.queued", "reminder_passes", this_pass.id,
@@ -80,30 +92,40 @@ def run_pass(as_of: date, settings: Settings) -> PassResult:
     return result
 
 
+def _reminder_of(due: Due) -> tuple:
+    """A reminder whatever its step: kind, member, check, anchor date (its steps share these)."""
+    return due.kind, due.member.id if due.member is not None else None, due.code, due.anchor_on
+
+
 def _audience(settings: Settings, member_pks: list[int]) -> Audience:
     return Audience(queries.role_emails("secretary"), queries.role_emails("chair"),
                     queries.account_emails(member_pks), settings["reminders_secretary_copies"])
 
 
-def _queue(key: str, due: Due, as_of: date, settings: Settings, audience: Audience, rules: Rules,
-           policy: ReminderPolicy) -> int:
-    """Insert the reminder and its messages in a savepoint; a concurrent pass that got there first wins."""
-    digest = _digest(as_of, rules, policy) if due.kind == DIGEST else None
-    subject, text, html = compose(due, settings, digest)
-    addresses = recipients(due, audience)
+def _insert_reminder(key: str, due: Due, as_of: date) -> int | None:
+    """Insert one reminder step in a savepoint; None when a concurrent pass inserted it first."""
     try:
         with db.session.begin_nested():
             reminder = Reminder(key=key, kind=due.kind, member_pk=None if due.member is None else due.member.id,
                                 code=due.code, anchor_on=due.anchor_on, step=due.step, due_on=due.due_on, as_of=as_of)
             db.session.add(reminder)
             db.session.flush()
-            db.session.add_all(OutboxMessage(reminder_id=reminder.id, recipient=address, subject=subject,
-                                             body_text=text, body_html=html, next_attempt_at=utcnow())
-                               for address in addresses)
-            db.session.flush()
     except IntegrityError:
-        return 0
-    return len(addresses)
+        return None
+    return reminder.id
+
+
+def _write_message(letter: Letter, as_of: date, settings: Settings, digest) -> OutboxMessage:
+    """The letter's one outbox row, linked to every reminder it lists."""
+    subject, text, html = compose(letter, as_of, settings, digest)
+    ids = letter.reminder_ids
+    message = OutboxMessage(reminder_id=ids[0] if letter.about_one_member else None, recipient=letter.recipient,
+                            subject=subject, body_text=text, body_html=html, next_attempt_at=utcnow())
+    db.session.add(message)
+    db.session.flush()
+    db.session.execute(insert(outbox_message_reminders),
+                       [{"message_id": message.id, "reminder_id": reminder_id} for reminder_id in ids])
+    return message
 
 
 def _digest(as_of: date, rules: Rules, policy: ReminderPolicy):

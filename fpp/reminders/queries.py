@@ -148,3 +148,15 @@ def outbox_page(status: str | None, limit: int = 200) -> list[OutboxMessage]:
 def outbox_counts() -> dict[str, int]:
     query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
     return {status: count for status, count in db.session.execute(query)}
+
+
+def earlier_steps(member_pks: list[int]) -> dict[tuple, int]:
+    """How many steps of each reminder (kind, member, check, anchor date) were queued already, for these
+    members: a step with none before it is a first notice, even when it is the sixth step (a catch-up)."""
+    found: dict[tuple, int] = {}
+    for start in range(0, len(member_pks), 500):
+        query = (select(Reminder.kind, Reminder.member_pk, Reminder.code, Reminder.anchor_on, func.count())
+                 .where(Reminder.member_pk.in_(member_pks[start:start + 500]))
+                 .group_by(Reminder.kind, Reminder.member_pk, Reminder.code, Reminder.anchor_on))
+        found |= {tuple(row[:4]): row[4] for row in db.session.execute(query)}
+    return found

@@ -143,8 +143,10 @@ class Runner:
         self._job("retention purge", lambda settings: monthly_purge(today(), settings))
 
     def packs(self) -> None:
-        from fpp.reports.tasks import run_pack_jobs
-        self._job("evidence packs", run_pack_jobs)
+        # Offered by fpp.reports (its views), as the outbox is offered to others: no import cycle.
+        run_pack_jobs = self.app.extensions.get("fpp_pack_jobs")
+        if run_pack_jobs is not None:
+            self._job("evidence packs", run_pack_jobs)
 
     def _job(self, name: str, work) -> None:
         if not self.lease.held:

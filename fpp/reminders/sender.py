@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from checks import Rules, member_status
 from checks.reminders import DECLARATION, DIGEST, Situation, still_due
@@ -14,7 +14,9 @@ from fpp.extensions import db
 from fpp.people.models import Member
 from fpp.register.queries import load_rule_records
 from fpp.reminders import queries
-from fpp.reminders.models import CANCELLED, FAILED, QUEUED, SENDING, SENT, OutboxMessage, Reminder
+from fpp.reminders.models import (
+    CANCELLED, FAILED, QUEUED, SENDING, SENT, OutboxMessage, Reminder, outbox_message_reminders,
+)
 from fpp.reminders.policy import RetryPolicy, reminder_policy
 from fpp.timeutil import today
 
@@ -72,16 +74,35 @@ def interrupted(message: OutboxMessage) -> None:
 
 
 def _member_pk(message: OutboxMessage) -> int | None:
+    """The member a message is about (their own message or its copy); None for a message to the staff."""
     reminder = db.session.get(Reminder, message.reminder_id) if message.reminder_id else None
     return reminder.member_pk if reminder else None
 
 
-def still_applies(reminder: Reminder | None, settings: Settings) -> str | None:
-    """None if the reminder is still due today; otherwise why not (the check was renewed, ...).
+def reminders_of(message: OutboxMessage) -> list[Reminder]:
+    """The reminders a message lists (none for an invitation or a password reset)."""
+    query = (select(Reminder).join(outbox_message_reminders, outbox_message_reminders.c.reminder_id == Reminder.id)
+             .where(outbox_message_reminders.c.message_id == message.id).order_by(Reminder.id))
+    found = list(db.session.execute(query).scalars())
+    if not found and message.reminder_id:  # a row written before messages listed several reminders
+        found = [db.session.get(Reminder, message.reminder_id)]
+    return [r for r in found if r is not None]
+
+
+def still_applies(reminders: list[Reminder], settings: Settings) -> str | None:
+    """None if any of a message's reminders is still due today (or it has none); otherwise why not (the
+    check was renewed, ...). A message listing several is sent while one still applies, as written.
 
     The decision is the pass's own rule (checks.reminders.still_due), asked of today's situation."""
-    if reminder is None:
+    reasons = [_no_longer_due(reminder, settings) for reminder in reminders]
+    if not reminders or any(reason is None for reason in reasons):
         return None
+    unique = list(dict.fromkeys(reasons))
+    return unique[0] if len(reminders) == 1 else f"none of its {len(reminders)} reminders applies any more: " + \
+        "; ".join(unique)
+
+
+def _no_longer_due(reminder: Reminder, settings: Settings) -> str | None:
     day = max(reminder.as_of, today())
     if reminder.kind in (DECLARATION, DIGEST):
         situation = Situation(day, signed_years=frozenset(queries.signed_years()))

@@ -11,7 +11,7 @@ from fpp.config import Settings
 from fpp.extensions import db
 from fpp.reminders import queries, sender
 from fpp.reminders.mail import BuildError, MailError, deliver
-from fpp.reminders.models import OutboxMessage, Reminder
+from fpp.reminders.models import OutboxMessage
 from fpp.reminders.operations import PassResult, run_pass
 from fpp.reminders.policy import retry_policy
 from fpp.timeutil import utcnow
@@ -74,8 +74,7 @@ def _send_one(message_id: int, settings: Settings, result: SendResult) -> None:
     message = db.session.get(OutboxMessage, message_id, populate_existing=True)
     if message is None:  # its member was deleted since the claim: nothing left to send
         return
-    reminder = db.session.get(Reminder, message.reminder_id) if message.reminder_id else None
-    reason = sender.still_applies(reminder, settings)
+    reason = sender.still_applies(sender.reminders_of(message), settings)
     db.session.commit()  # end the read: on SQLite the marking below must start its own write transaction
     if reason:
         sender.cancel(message, reason)

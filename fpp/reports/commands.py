@@ -75,6 +75,21 @@ def pack(year: int, output: str) -> None:
                f"to {output}.")
 
 
+@export.command("run-packs")
+@with_app
+def run_packs() -> None:
+    """Build the evidence packs asked for on the web, now (the scheduler does this every minute)."""
+    from fpp.extensions import settings
+    from fpp.reports.tasks import run_pack_jobs
+    result = run_pack_jobs(settings())
+    for job_id, reason in result.failed:
+        click.echo(f"Evidence pack {job_id}: not built: {reason}", err=True)
+    click.echo(f"Evidence packs: {len(result.built)} built, {len(result.failed)} failed, "
+               f"{len(result.deleted)} expired and deleted.")
+    if result.failed:
+        raise UserError(f"{len(result.failed)} evidence pack(s) could not be built; see above.")
+
+
 @export.command("verify-pack")
 @click.argument("path", type=click.Path(dir_okay=False))
 def verify_pack(path: str) -> None:
@@ -89,7 +104,7 @@ def verify_pack(path: str) -> None:
         for line in result.lines():
             click.echo(line, err=True)
         raise UserError(f"{path}: {len(result.problems)} file(s) do not match the manifest.")
-    click.echo(f"{path}: all {result.checked} files match the manifest.")
+    click.echo(f"{path}: all {result.checked} files match the manifest; {result.audit}")
 
 
 @export.command("member")

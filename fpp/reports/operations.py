@@ -1,24 +1,26 @@
 """Writing the year's files: the declaration workbook, the board summary and the evidence pack.
 
-Each download or export is an audit entry. Packs for the web are built in a background thread with
-their progress in a small JSON file, so a large pack does not hold a request open.
+Each download or export is an audit entry. A pack asked for on the web is a queued job (`PackJob`)
+that the scheduler builds (fpp.reports.tasks): the web process never builds one, nor starts a thread.
 """
 from __future__ import annotations
 
 import io
-import json
-import secrets
-import threading
+from datetime import date, timedelta
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from exports import build_declaration_workbook, build_evidence_pack, build_summary_workbook
 from exports.data import EvidenceFile
 from fpp.audit import operations as audit
 from fpp.extensions import db, settings
 from fpp.annual.queries import year_rows
+from fpp.reports.models import QUEUED, RUNNING, PackJob
 from fpp.reports.queries import audit_rows, declaration_data, evidence_files
+from fpp.timeutil import utcnow
 
 KINDS = {"declaration": "declaration workbook", "summary": "board summary", "pack": "evidence pack"}
 
@@ -41,7 +43,12 @@ def write_pack(year: int, output, on_file=None) -> int:
         files = [_counting(f, index, len(files), on_file) for index, f in enumerate(files, start=1)]
     workbook = io.BytesIO()
     build_declaration_workbook(data, workbook)  # consumes data's row generators; the pack reads its scalars
-    build_evidence_pack(data, workbook.getvalue(), files, audit_rows(year), output)
+    from fpp.audit.checkpoints import write_checkpoint
+    from fpp.reports.queries import audit_segment, audit_start
+    # The export checkpoint signs the head and the year's segment up to it; the pack carries both.
+    checkpoint = write_checkpoint(f"pack export {data.year_label}", segment_from=audit_start(year))
+    segment = audit_segment(checkpoint["segment"]["first_id"], checkpoint["last_id"])
+    build_evidence_pack(data, workbook.getvalue(), files, segment, output, checkpoint=checkpoint)
     return len(files)
 
 
@@ -63,54 +70,45 @@ def packs_dir() -> Path:
     return folder
 
 
-def start_pack(year: int, user_id: int, actor: str) -> str:
-    """Begin building the year's pack in the background; returns the job id to follow it by."""
-    job = secrets.token_hex(12)
-    folder = packs_dir()
-    _write_state(folder, job, {"year": year, "user_id": user_id, "state": "running", "done": 0, "total": 0})
-    spawn(_build_pack, current_app._get_current_object(), folder, job, year, user_id, actor)
+def request_pack(year: int, user_id: int | None, actor: str) -> PackJob:
+    """Queue the year's pack for the scheduler, or return the job already queued or running for that
+    year (one build per year at a time). Flushes, never commits; a new request is audited."""
+    existing = active_job(year)
+    if existing is not None:
+        return existing
+    job = PackJob(year=year, requested_by_id=user_id, requested_by=actor, requested_at=utcnow(), state=QUEUED,
+                  done=0, total=0)
+    try:
+        with db.session.begin_nested():  # a concurrent request for the year may have queued one just now
+            db.session.add(job)
+    except IntegrityError:
+        found = active_job(year)
+        if found is None:
+            raise
+        return found
+    audit.record("export.pack_requested", "pack_jobs", job.id, after={"year": year})
     return job
 
 
-def spawn(target, *args) -> None:
-    """Run `target(*args)` in a background thread (tests replace this to run it inline)."""
-    threading.Thread(target=target, args=args, daemon=True).start()
+def active_job(year: int) -> PackJob | None:
+    return db.session.execute(select(PackJob).where(PackJob.year == year, PackJob.state.in_((QUEUED, RUNNING)))
+                              ).scalar()
 
 
-def _build_pack(app: Flask, folder: Path, job: str, year: int, user_id: int, actor: str) -> None:
-    with app.app_context():
-        audit.set_actor(user_id, actor)
-        state = {"year": year, "user_id": user_id, "state": "running", "done": 0, "total": 0}
-        part = folder / f"{job}.zip.part"
-        try:
-            with part.open("wb") as out:
-                count = write_pack(year, out, lambda done, total: _write_state(
-                    folder, job, state | {"done": done, "total": total}))
-            part.rename(folder / f"{job}.zip")
-            record_export("pack", year, files=count)
-            db.session.commit()
-            _write_state(folder, job, state | {"state": "ready", "done": count, "total": count})
-        except Exception as error:  # reported on the progress page; the partial file is removed
-            db.session.rollback()
-            part.unlink(missing_ok=True)
-            _write_state(folder, job, state | {"state": "failed", "error": str(error) or error.__class__.__name__})
-        finally:
-            db.session.remove()
+def get_job(job_id: int) -> PackJob | None:
+    return db.session.get(PackJob, job_id)
 
 
-def _write_state(folder: Path, job: str, state: dict) -> None:
-    tmp = folder / f"{job}.json.tmp"
-    tmp.write_text(json.dumps(state))
-    tmp.replace(folder / f"{job}.json")
+def pack_queue(limit: int = 20) -> list[PackJob]:
+    """The newest requests first (expired packs are deleted by the scheduler, so this stays short)."""
+    return list(db.session.execute(select(PackJob).order_by(PackJob.requested_at.desc(), PackJob.id.desc())
+                                   .limit(limit)).scalars())
 
 
-def pack_state(job: str) -> dict | None:
-    """The job's progress, or None for an unknown job id."""
-    if not job.isalnum():
-        return None
-    path = packs_dir() / f"{job}.json"
-    return json.loads(path.read_text()) if path.exists() else None
+def pack_file(job: PackJob) -> Path:
+    return packs_dir() / job.file_name
 
 
-def pack_file(job: str) -> Path:
-    return packs_dir() / f"{job}.zip"
+def pack_expires_on(job: PackJob, keep_days: int) -> date | None:
+    """The last day a built pack can be downloaded: the scheduler deletes it after `keep_days` days."""
+    return (job.finished_at + timedelta(days=keep_days)).date() if job.finished_at else None

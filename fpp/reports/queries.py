@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from sqlalchemy import select
 
@@ -24,6 +24,7 @@ from fpp.annual.declaration import declaration_state
 from fpp.annual.models import Assessment, Attestation
 from fpp.annual.queries import YearRow, user_label, year_rows
 from fpp.extensions import db, settings
+from exports.trail import GENESIS
 from fpp.audit.models import AuditEntry
 from fpp.auth.models import User
 from fpp.register.models import CheckRecord, Evidence
@@ -59,6 +60,7 @@ def declaration_data(year: int, rows: list[YearRow] | None = None) -> Declaratio
         check_records=check_record_rows(members, year),
         exceptions=exception_rows(members, year),
         audit=audit_rows(year),
+        audit_anchor=audit_start(year)[1],
         created_at=utcnow(),
     )
 
@@ -182,15 +184,38 @@ def _assessment_exceptions(members: dict, year: int, users: dict) -> Iterator[Ex
                            users.get(assessment.decided_by_id))
 
 
+def audit_start(year: int) -> tuple[int | None, str]:
+    """Where the year's audit segment starts: the first entry written on or after 1 April (UTC) and its
+    anchor, the hash of the entry before it. With no entry since, (None, the trail's head)."""
+    start, _ = year_bounds(year)
+    first = db.session.execute(select(AuditEntry.id, AuditEntry.prev_hash)
+                               .where(AuditEntry.at >= datetime.combine(start, time.min))
+                               .order_by(AuditEntry.id).limit(1)).first()
+    if first is not None:
+        return first[0], first[1]
+    head = db.session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
+    return None, head or GENESIS
+
+
 def audit_rows(year: int) -> Iterator[AuditRow]:
-    """The year's audit entries (by their UTC time), in chain order, with their hash chain values."""
-    start, end = year_bounds(year)
-    query = (select(AuditEntry).where(AuditEntry.at >= datetime.combine(start, time.min),
-                                      AuditEntry.at < datetime.combine(end + timedelta(days=1), time.min))
-             .order_by(AuditEntry.id).execution_options(yield_per=2000))
-    for entry in db.session.execute(query).scalars():
+    """The year's audit segment, in chain order: from the first entry on or after the year's start to the
+    last one now, contiguous (its anchor is `audit_start(year)[1]`), so it re-hashes offline."""
+    first_id, _ = audit_start(year)
+    return audit_segment(first_id, None)
+
+
+def audit_segment(first_id: int | None, last_id: int | None) -> Iterator[AuditRow]:
+    """Entries `first_id` to `last_id` (None: the newest) with every stored column but the MAC."""
+    if first_id is None:
+        return
+    query = select(AuditEntry).where(AuditEntry.id >= first_id)
+    if last_id is not None:
+        query = query.where(AuditEntry.id <= last_id)
+    for entry in db.session.execute(query.order_by(AuditEntry.id).execution_options(yield_per=2000)).scalars():
         yield AuditRow(entry.id, entry.at, entry.actor, entry.action, entry.entity_type, entry.entity_id,
-                       entry.before, entry.after, entry.prev_hash, entry.hash)
+                       entry.before, entry.after, entry.prev_hash, entry.hash, actor_id=entry.actor_id,
+                       member_pk=entry.member_pk, batch_id=entry.batch_id, content_hash=entry.content_hash,
+                       redacted_at=entry.redacted_at)
 
 
 def evidence_files(year: int, rows: list[YearRow] | None = None) -> list[EvidenceFile]:

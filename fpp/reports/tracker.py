@@ -5,6 +5,7 @@ from datetime import date
 
 from checks import Rules
 from checks.people import POSITION_LABELS
+from checks.wording import date_phrase
 from exports.tracker import CheckCell, MemberLine, TrackerExport
 from fpp.register.queries import board
 
@@ -17,7 +18,8 @@ def tracker_export(as_of: date, rules: Rules, organisation: str) -> TrackerExpor
 
 
 def _line(member, status) -> MemberLine:
-    checks = {code: CheckCell(check.completed_on, check.status) for code, check in status.checks.items()}
+    checks = {code: CheckCell(check.completed_on, check.status, date_phrase(check.status, check.expires_on))
+              for code, check in status.checks.items()}
     return MemberLine(
         member_id=member.member_id, name=member.name, position=POSITION_LABELS.get(member.position, member.position),
         role_title=member.role_title, email=member.email, is_executive=member.is_executive,

@@ -9,10 +9,11 @@ from flask_login import current_user
 from checks.years import year_bounds, year_label, year_of
 from exports import board_summary
 from fpp.access import roles_required
-from fpp.extensions import writes
+from fpp.extensions import db, settings, writes
 from fpp.forms import BaseForm
 from fpp.navigation import add_nav_item
-from fpp.reports import operations
+from fpp.reports import operations, paper
+from fpp.reports.models import READY, PackJob
 from fpp.reports.queries import declaration_data
 from fpp.timeutil import today
 
@@ -20,6 +21,14 @@ bp = Blueprint("reports", __name__)
 DOWNLOADERS = ("secretary", "chair", "sid", "auditor")  # CONTRACT.md: these roles "read everything"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 add_nav_item("Reports", "reports.index", DOWNLOADERS)
+
+
+@bp.record_once
+def offer_the_pack_job(state) -> None:
+    """The scheduler (fpp.reminders) builds queued packs through `app.extensions["fpp_pack_jobs"]`, so
+    that it imports nothing of this feature (which reads the reminders for a subject access request)."""
+    from fpp.reports.tasks import run_pack_jobs
+    state.app.extensions["fpp_pack_jobs"] = run_pack_jobs
 
 
 def current_year() -> int:
@@ -30,8 +39,12 @@ def current_year() -> int:
 @roles_required(*DOWNLOADERS)
 def index():
     years = list(range(current_year(), current_year() - 6, -1))
-    return render_template("reports/index.html", years=years, label=year_label,
-                           bounds=year_bounds, form=BaseForm())
+    keep_days = settings()["reports_pack_keep_days"]
+    jobs = [(job, operations.pack_expires_on(job, keep_days)) for job in operations.pack_queue()]
+    return render_template("reports/index.html", years=years, label=year_label, bounds=year_bounds,
+                           form=BaseForm(), jobs=jobs, keep_days=keep_days,
+                           declarations={year: paper.declaration_status(year) for year in years},
+                           pdf_problem=paper.pdf_unavailable())
 
 
 def _xlsx_download(kind: str, year: int, writer, filename: str):
@@ -64,48 +77,79 @@ def show_summary(year: int):
     return render_template("reports/summary.html", summary=summary, year=year)
 
 
+@bp.route("/reports/<year:year>/declaration")
+@roles_required(*DOWNLOADERS)
+def show_declaration(year: int):
+    """The declaration on paper, for the regional director: the page prints on A4."""
+    sheet = paper.declaration_paper(year)
+    operations.record_export("declaration_page", year)
+    return render_template("reports/declaration_print.html", paper=sheet, today=today(),
+                           pdf_problem=paper.pdf_unavailable())
+
+
+@bp.route("/reports/<year:year>/declaration.pdf")
+@roles_required(*DOWNLOADERS)
+def download_declaration_pdf(year: int):
+    problem = paper.pdf_unavailable()
+    if problem:
+        return render_template("errors/error.html", code=503, title="No PDF on this server",
+                               message=f"The PDF cannot be made here: {problem}. Print the declaration page "
+                                       f"(Reports, {year_label(year)}) instead."), 503
+    sheet = paper.declaration_paper(year)
+    pdf = paper.render_pdf(render_template("reports/declaration_pdf.html", paper=sheet, today=today()))
+    operations.record_export("declaration_pdf", year, version=sheet.version, sha256=sheet.content_hash)
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"fpp-declaration-{year_label(year).replace('/', '-')}.pdf")
+
+
 @bp.route("/reports/<year:year>/pack", methods=["POST"])
 @writes
 @roles_required(*DOWNLOADERS)
 def start_pack(year: int):
+    """Queue the year's pack for the scheduler (or follow the one already queued or running)."""
     if not BaseForm().validate_on_submit():
         abort(400)
-    job = operations.start_pack(year, current_user.id, current_user.email)
-    return redirect(url_for("reports.pack_progress", job=job))
+    job = operations.request_pack(year, current_user.id, current_user.email)
+    db.session.commit()
+    return redirect(url_for("reports.pack_progress", job_id=job.id))
 
 
-def _own_job(job: str) -> dict:
-    state = operations.pack_state(job)
-    if state is None:
+def _job(job_id: int) -> PackJob:
+    """Any job of the queue: every role that may download a pack reads everything (CONTRACT.md)."""
+    job = operations.get_job(job_id)
+    if job is None:
         abort(404)
-    if state["user_id"] != current_user.id:
-        abort(403)
-    return state
+    return job
 
 
-@bp.route("/reports/packs/<job>")
+@bp.route("/reports/packs/<int:job_id>")
 @roles_required(*DOWNLOADERS)
-def pack_progress(job: str):
-    state = _own_job(job)
-    return render_template("reports/pack.html", state=state, job=job, label=year_label(state["year"]))
+def pack_progress(job_id: int):
+    job = _job(job_id)
+    return render_template("reports/pack.html", job=job, label=year_label(job.year),
+                           expires_on=operations.pack_expires_on(job, settings()["reports_pack_keep_days"]))
 
 
-@bp.route("/reports/packs/<job>/download")
+@bp.route("/reports/packs/<int:job_id>/download")
 @roles_required(*DOWNLOADERS)
-def download_pack(job: str):
-    state = _own_job(job)
-    if state["state"] != "ready":
-        return redirect(url_for("reports.pack_progress", job=job))
-    operations.record_export("pack_download", state["year"], job=job)
-    name = f"fpp-evidence-pack-{year_label(state['year']).replace('/', '-')}.zip"
-    return send_file(operations.pack_file(job), mimetype="application/zip", as_attachment=True,
-                     download_name=name)
+def download_pack(job_id: int):
+    job = _job(job_id)
+    if job.state != READY:
+        return redirect(url_for("reports.pack_progress", job_id=job.id))
+    path = operations.pack_file(job)
+    if not path.is_file():
+        abort(404)
+    operations.record_export("pack_download", job.year, job=job.id)
+    name = f"fpp-evidence-pack-{year_label(job.year).replace('/', '-')}.zip"
+    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=name)
 
 
-@bp.route("/reports/packs/<job>/status")
+@bp.route("/reports/packs/<int:job_id>/status")
 @roles_required(*DOWNLOADERS)
-def pack_status(job: str):
-    return _own_job(job) | {"download": url_for("reports.download_pack", job=job)}
+def pack_status(job_id: int):
+    job = _job(job_id)
+    return {"id": job.id, "year": job.year, "state": job.state, "done": job.done, "total": job.total,
+            "error": job.error, "download": url_for("reports.download_pack", job_id=job.id)}
 
 
 @bp.route("/members/<int:member_pk>/subject-access.zip")

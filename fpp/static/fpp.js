@@ -2,3 +2,21 @@
 document.querySelectorAll("[data-fpp-print]").forEach(function (button) {
   button.addEventListener("click", function () { window.print(); });
 });
+
+// Wide tables scroll inside a region of their own (the page never scrolls sideways, at 1280 px or on a
+// phone), and the region takes keyboard focus so its columns can be reached without a mouse.
+document.querySelectorAll("main table").forEach(function (table) {
+  var region = table.closest(".fpp-scroll");
+  if (!region) {
+    region = document.createElement("div");
+    region.className = "fpp-scroll";
+    table.parentNode.insertBefore(region, table);
+    region.appendChild(table);
+  }
+  if (!region.hasAttribute("tabindex")) {
+    var caption = table.querySelector("caption");
+    region.setAttribute("tabindex", "0");
+    region.setAttribute("role", "region");
+    region.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table (scrolls sideways)");
+  }
+});

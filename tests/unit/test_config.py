@@ -156,6 +156,8 @@ MALFORMED = {
     "imports_max_seconds": -1,
     "retention_leaver_age_years": "seventy-five",
     "retention_evidence_years": {"passport_copy": 2},
+    "frameworks_search_path": ["frameworks", ""],
+    "checks_local": [{"code": "dbs", "label": "Our DBS", "applies_to": "all", "validity_months": 12}],
 }
 
 

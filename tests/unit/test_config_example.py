@@ -15,6 +15,7 @@ def test_every_key_is_documented_in_the_example():
     """Each key appears in its [section] (set or commented out), so a newcomer finds it in one place."""
     text = EXAMPLE.read_text()
     tables = {line.strip("[] \n").replace(".", "_") for line in text.splitlines() if line.startswith("[")}
+    tables |= {line.strip("#[] \n").replace(".", "_") for line in text.splitlines() if line.startswith("# [[")}
     sections = sorted({table + "_" for table in tables}, key=len, reverse=True)
     for key in SCHEMA:
         section = next((p for p in sections if key.startswith(p)), "")

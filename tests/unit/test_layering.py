@@ -9,7 +9,7 @@ from graphlib import CycleError, TopologicalSorter
 import grimp
 import pytest
 
-PURE = ("checks", "exports", "fpp.imports.tracker", "fpp.imports.workbook")
+PURE = ("checks", "exports", "fpp.imports.tracker", "fpp.imports.workbook", "fpp.imports.guard")
 FRAMEWORKS = {"flask", "flask_login", "flask_wtf", "werkzeug", "wtforms", "sqlalchemy", "alembic", "jinja2"}
 
 

@@ -125,6 +125,16 @@ def parse_level_answer(value: Any) -> str:
     return level
 
 
+def parse_rename_answer(value: Any) -> str:
+    """"yes" (the same person) or "skip" (leave the row out), for "is this the same person?"."""
+    answer = clean_text(value).casefold()
+    if answer in ("yes", "y", "true"):
+        return "yes"
+    if answer in ("skip", "no", "n", "false"):
+        return "skip"
+    raise ValueError("yes or skip")
+
+
 def parse_match_answer(value: Any) -> str:
     """'yes', 'new', 'skip' or a member ID (returned as given, trimmed)."""
     text = clean_text(value)

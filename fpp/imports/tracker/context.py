@@ -20,12 +20,15 @@ class Context:
     as_of: date
     applies: Applies
     codes: tuple[str, ...]
+    catalogue: tuple[tuple[str, str], ...] = ()
+    accept_renames: bool = False
     questions: list[Question] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 
     def ask(self, key: str, message: str, expects: str, parse: Callable[[Any], Any], *,
-            cell: str | None = None, default: str | None = None, context: str | None = None) -> tuple[bool, Any]:
+            cell: str | None = None, default: str | None = None, context: str | None = None,
+            suggestion: str | None = None) -> tuple[bool, Any]:
         """Record a question and return (answered, parsed answer).
 
         An answer that ``parse`` rejects leaves the question open and adds a problem saying why.
@@ -38,7 +41,7 @@ class Context:
             except ValueError as error:
                 self.problem(key, f"the answer {raw!r} for {key} is not understood: expected {error}")
         self.questions.append(Question(key, cell or key, message, expects, default, context,
-                                       raw if answered else None))
+                                       raw if answered else None, suggestion))
         return answered, parsed
 
     def problem(self, cell: str, message: str) -> None:

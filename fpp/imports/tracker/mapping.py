@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from .errors import TrackerError
-from .headers import MEMBER_FIELDS, QUALIFIERS, REGISTRATION_EITHER, guess_target, normalise_header
-from .model import ParsedTracker
-from .values import read_check_cell
+from .headers import MEMBER_FIELDS, QUALIFIERS, REGISTRATION_EITHER, guess_target, normalise_header, suggest_target
+from .model import Cell, ParsedTracker
+from .values import clean_text, read_check_cell
 
 Catalogue = Sequence[tuple[str, str]]
 
@@ -143,12 +143,62 @@ def propose_mapping(tracker: ParsedTracker, catalogue: Catalogue,
     columns: dict[str, str] = {}
     for column in tracker.columns:
         target = preset.target_for(column.key) if preset else None
-        target = target or guess_target(column.header, catalogue)
+        if target is None:
+            target = guess_target(column.header, catalogue)
+            if target == "ignore" and dated_cell(tracker, column.index) is not None:
+                target = None  # a "status" column holding dates: a person says what it is
         if target == REGISTRATION_EITHER:
             target = _registration_by_content(tracker, column.index)
         if target is not None:
             columns[column.key] = target
     return ColumnMapping(columns, tracker.header_row, tracker.sheet)
+
+
+# Words that, alone in a cell, record that something was done: a column of them holds check values.
+_DONE_WORDS = frozenset({"yes", "y", "done", "received", "complete", "completed", "seen", "checked", "verified",
+                         "signed", "satisfactory", "clear", "ok", "true", "\u2713", "\u2714", "x", "tick"})
+
+
+@dataclass(frozen=True)
+class ColumnAdvice:
+    """What is known of a column no mapping names: a suggested target (and why), and the first of its
+    cells that looks like a date or a check value. Either makes the column's question block the import."""
+
+    suggestion: str | None = None
+    reason: str | None = None
+    sample: Cell | None = None
+
+    @property
+    def blocks(self) -> bool:
+        return self.suggestion is not None or self.sample is not None
+
+
+def advise(tracker: ParsedTracker, index: int, header: str, catalogue: Catalogue) -> ColumnAdvice:
+    """The advice for the column at ``index`` (see ColumnAdvice)."""
+    suggested = suggest_target(header, catalogue)
+    suggestion, reason = suggested if suggested else (None, None)
+    return ColumnAdvice(suggestion, reason, check_like_cell(tracker, index))
+
+
+def dated_cell(tracker: ParsedTracker, index: int) -> Cell | None:
+    """The column's first cell holding a date, or None."""
+    return next((row.cells[index] for row in tracker.rows if index in row.cells
+                 and read_check_cell(row.cells[index].value).kind == "date"), None)
+
+
+def check_like_cell(tracker: ParsedTracker, index: int) -> Cell | None:
+    """The column's first cell reading as a check value: a date, N/A, "outstanding" and the like, or a
+    word saying it was done ("Yes", "Received", a tick). None when no cell does."""
+    for row in tracker.rows:
+        cell = row.cells.get(index)
+        if cell is None:
+            continue
+        reading = read_check_cell(cell.value)
+        if reading.kind in ("date", "not_applicable") or (reading.kind == "no_record" and reading.note != "-"):
+            return cell
+        if clean_text(cell.value).casefold().rstrip(".!") in _DONE_WORDS:
+            return cell
+    return None
 
 
 def _registration_by_content(tracker: ParsedTracker, index: int) -> str:

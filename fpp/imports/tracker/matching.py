@@ -13,7 +13,8 @@ from .values import name_key
 
 @dataclass(frozen=True)
 class Match:
-    """``status``: known, new, waiting (for an answer) or skip; ``rename`` when a name change was confirmed."""
+    """``status``: known, new, waiting (for an answer) or skip; ``rename`` when the row's name differs from
+    the register's for the same number (the planner asks whether it is the same person)."""
 
     status: str
     member: KnownMember | None = None
@@ -27,31 +28,17 @@ def match_member(facts: RowFacts, by_id: dict[str, KnownMember],
     alone is never taken without the user's confirmation (a question keyed by the name cell)."""
     candidates = by_name.get(name_key(facts.name), [])
     if facts.member_id and facts.member_id in by_id:
-        return _by_number(facts, by_id[facts.member_id], ctx)
+        return _by_number(facts, by_id[facts.member_id])
     if facts.member_id:
         others = [m for m in candidates if m.member_id != facts.member_id]
         return _confirm(facts, others, by_id, ctx, numbered=True) if others else Match("new")
     return _confirm(facts, candidates, by_id, ctx, numbered=False) if candidates else Match("new")
 
 
-def _by_number(facts: RowFacts, known: KnownMember, ctx: Context) -> Match:
-    if name_key(known.name) == name_key(facts.name):
-        return Match("known", known)
-    key = facts.id_cell
-    answered, answer = ctx.ask(
-        key, f"Number {facts.member_id} is {known.name!r} in the register but this row says "
-             f"{facts.name!r}: is it the same person (the name is then updated)?",
-        "yes or skip", _yes_or_skip)
-    if not answered:
-        return Match("waiting", question_key=key)
-    return Match("known", known, rename=True) if answer == "yes" else Match("skip")
-
-
-def _yes_or_skip(value) -> str:
-    answer = parse_match_answer(value)
-    if answer not in ("yes", "y", "skip"):
-        raise ValueError("yes or skip")
-    return "yes" if answer == "y" else answer
+def _by_number(facts: RowFacts, known: KnownMember) -> Match:
+    """The member with the row's number. A different name is a rename, asked about when the plan is
+    made ("is this the same person?", keyed RENAME_PREFIX + Member ID)."""
+    return Match("known", known, rename=name_key(known.name) != name_key(facts.name))
 
 
 def _confirm(facts: RowFacts, candidates: list[KnownMember], by_id: dict[str, KnownMember],

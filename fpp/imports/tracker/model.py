@@ -129,8 +129,10 @@ class UpdateMember:
 
     @property
     def renames(self) -> bool:
-        """True when the name or date of birth changes: "is this the same person?" needs an answer."""
-        return bool(RENAME_FIELDS & set(self.changes))
+        """True for a new name, or a new date of birth where the register holds one (filling in one it
+        lacks is no rename): "is this the same person?" needs an answer."""
+        return "name" in self.changes or (
+            "date_of_birth" in self.changes and self.before.get("date_of_birth") is not None)
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,8 @@ class Question:
 
     ``key`` is what the answers file uses: a cell reference (``V7``) or, for a column-level
     question, the column header. ``default`` is what happens if nobody answers; a question with
-    no default blocks the import until it is answered.
+    no default blocks the import until it is answered. ``suggestion`` is an answer proposed for the
+    person to confirm (the web form shows it preselected); it is never taken without them.
     """
 
     key: str
@@ -195,6 +198,7 @@ class Question:
     default: str | None = None
     context: str | None = None
     answer: Any = None
+    suggestion: str | None = None
 
     @property
     def is_open(self) -> bool:

@@ -7,13 +7,14 @@ from dataclasses import replace
 from datetime import date
 from typing import Iterable
 
-from .answers import Answers, parse_date_answer
+from .answers import Answers, parse_date_answer, parse_rename_answer
 from .context import Applies, Context
 from .layout import Layout, build_layout
 from .mapping import Catalogue, ColumnMapping
 from .matching import Match, match_member
-from .model import (Action, CreateMember, ImportPlan, KnownMember, KnownRecord, MemberPlan,
-                    ParsedTracker, Skip, UpdateMember)
+from .model import (RENAME_PREFIX, Action, CreateMember, ImportPlan, KnownMember, KnownRecord, MemberPlan,
+                    ParsedTracker, Question, Skip, UpdateMember)
+from .preview import shown
 from .records import RecordIndex, plan_records
 from .rows import RowFacts, is_heading, read_row, ref
 from .values import clean_text, name_key
@@ -24,15 +25,18 @@ _MEMBER_FIELDS = ("name", "start_on", "end_on", "professional_registration", "em
 
 def plan_import(tracker: ParsedTracker, mapping: ColumnMapping, catalogue: Catalogue, *,
                 members: Iterable[KnownMember], records: Iterable[KnownRecord], applies: Applies,
-                as_of: date, answers: Answers | None = None, id_prefix: str = "TRK-") -> ImportPlan:
+                as_of: date, answers: Answers | None = None, id_prefix: str = "TRK-",
+                accept_renames: bool = False) -> ImportPlan:
     """Plan the import of ``tracker`` against the register's ``members`` and ``records``.
 
     Writes nothing. ``applies(member, code)`` says whether a check applies to a member (it decides
     what N/A means); ``as_of`` is today (check dates after it are questioned). New members without
     a number get ``id_prefix`` + a four-digit number not already used. Planning the same tracker
-    against a register that already holds its result gives no create actions.
+    against a register that already holds its result gives no create actions. ``accept_renames``
+    answers "yes" to every "is this the same person?" question (a changed name or date of birth).
     """
-    ctx = Context(answers or Answers(), as_of, applies, tuple(code for code, _ in catalogue))
+    ctx = Context(answers or Answers(), as_of, applies, tuple(code for code, _ in catalogue),
+                  tuple(catalogue), accept_renames)
     layout = build_layout(tracker, mapping, ctx)
     plans: list[MemberPlan] = []
     if "name" not in layout.fields:
@@ -48,7 +52,7 @@ def plan_import(tracker: ParsedTracker, mapping: ColumnMapping, catalogue: Catal
 
 def _note_missing_columns(layout: Layout, ctx: Context) -> None:
     if any(code == "dbs" for _, code in layout.checks) and "level" not in layout.qualifiers.get("dbs", {}):
-        ctx.notice("DBS level", "no DBS level column: DBS records are created without a level")
+        ctx.notice("DBS level", "no DBS level column: each new DBS record asks for its level")
     if "member_id" not in layout.fields:
         ctx.notice("Member ID", "no ESR or staff number column: members are matched by name")
 
@@ -133,13 +137,42 @@ def _plan_member(row, facts: RowFacts, layout: Layout, ctx: Context, index: _Ind
     if generated:
         member_id = index.new_id()
     view = _member_view(facts, match, member_id, layout, ctx)
-    actions: list[Action] = [_member_action(facts, match, view, generated)]
+    member_action = _member_action(facts, match, view, generated)
+    if isinstance(member_action, UpdateMember) and member_action.renames \
+            and _same_person(member_action, match.member, ctx) == "skip":
+        return MemberPlan(facts.row, facts.name, member_id, False,
+                          [Skip("row skipped: not the same person (answered)", facts.name_cell)], facts.notes)
+    actions: list[Action] = [member_action]
     actions += plan_records(row, layout, view, index.records, ctx, facts.notes)
     if match.status == "waiting":
         # Cells were still read above so their questions can be answered in the same pass.
         actions = [Skip(f"waiting for the answer to {match.question_key}", facts.name_cell)]
     return MemberPlan(facts.row, facts.name, None if match.status == "waiting" else member_id,
                       match.status == "new", [a for a in actions if a is not None], facts.notes)
+
+
+def _same_person(update: UpdateMember, known: KnownMember, ctx: Context) -> str | None:
+    """Ask "is this the same person?" (key RENAME_PREFIX + Member ID): "yes", "skip" (leave the row
+    out) or None while unanswered, when the question blocks the import and the preview still shows the
+    update field by field. ``--accept-renames`` answers yes for every member without an answer."""
+    changed = ", ".join(f"{name.replace('_', ' ')} {shown(update.before.get(name))} \u2192 {shown(update.changes[name])}"
+                        for name in ("name", "date_of_birth") if name in update.changes)
+    key = RENAME_PREFIX + update.member_id
+    if ctx.accept_renames and ctx.answers.take(key) is None:
+        ctx.questions.append(Question(key, update.sources.get("name") or update.sources.get("date_of_birth"),
+                                      _rename_message(update, known, changed), _RENAME_EXPECTS, answer="yes"))
+        return "yes"
+    answered, answer = ctx.ask(key, _rename_message(update, known, changed), _RENAME_EXPECTS, parse_rename_answer,
+                               cell=update.sources.get("name") or update.sources.get("date_of_birth"))
+    return answer if answered else None
+
+
+_RENAME_EXPECTS = "yes (the same person: update them) or skip (leave this row out)"
+
+
+def _rename_message(update: UpdateMember, known: KnownMember, changed: str) -> str:
+    return (f"Is this the same person? Member {update.member_id} is {known.name!r} in the register; "
+            f"this row changes {changed}.")
 
 
 def _member_view(facts: RowFacts, match: Match, member_id: str, layout: Layout, ctx: Context) -> KnownMember:
@@ -181,4 +214,5 @@ def _member_action(facts: RowFacts, match: Match, view: KnownMember, generated: 
     if not changes:
         return None
     sources = {k: facts.sources.get(k, facts.name_cell) for k in changes}
-    return UpdateMember(known.member_id, changes, sources)
+    before = {k: (known.name if k == "name" else getattr(known, k)) for k in changes}
+    return UpdateMember(known.member_id, changes, sources, before)

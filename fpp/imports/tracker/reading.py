@@ -11,8 +11,15 @@ import io
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import load_workbook
+from openpyxl.comments.comment_sheet import CommentSheet
+from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+from openpyxl.xml.constants import COMMENTS_NS
+from openpyxl.xml.functions import fromstring
+
+from fpp.imports.guard import (MAX_COLUMNS, NO_SAVED_VALUE, Budget, Deadline, Limits, Opened, StreamedSheet,
+                               WorkbookRefused, formula_message, open_workbook)
 
 from .errors import TrackerError
 from .headers import find_header_row, header_score
@@ -26,20 +33,27 @@ _CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 HEADER_SEARCH_ROWS = 30
 
 Grid = list[list[Cell | None]]
+_NO_CELLS: list = []  # shared by the rows a sheet skips; _put gives a row its own list before writing
 
 
 def read_tracker(source: str | Path | bytes, *, filename: str | None = None,
-                 sheet: str | None = None, header_row: int | None = None) -> ParsedTracker:
+                 sheet: str | None = None, header_row: int | None = None,
+                 limits: Limits | None = None, deadline: Deadline | None = None) -> ParsedTracker:
     """Read a tracker from a path or from bytes (then ``filename`` names it in messages).
 
     Raises TrackerError, naming the file, when it is not a readable .xlsx or .csv, when the sheet
     does not exist or when no header row can be found. ``header_row`` (1-based) skips the search.
+    An .xlsx passes `fpp.imports.guard` first and is read row by row within ``limits`` (default the
+    `[imports]` defaults) and ``deadline``; a refusal is a TrackerError naming the limit.
     """
     data, name = _load(source, filename)
     if name.lower().endswith(_CSV_SUFFIXES):
+        if len(data) > (limits or Limits()).max_bytes:
+            raise TrackerError(f"is {len(data) // 1048576:,} MB; the limit is {(limits or Limits()).max_unzipped_mb:,} "
+                               "MB ([imports] max_unzipped_mb)", filename=name)
         grid, sheet_name, notices = _csv_grid(data, name), None, []
     else:
-        grid, sheet_name, notices = _xlsx_grid(data, name, sheet)
+        grid, sheet_name, notices = _xlsx_grid(data, name, sheet, limits, deadline)
     return _parse_grid(grid, name, sheet_name, header_row, notices)
 
 
@@ -53,7 +67,8 @@ def _load(source: str | Path | bytes, filename: str | None) -> tuple[bytes, str]
         raise TrackerError(f"cannot be opened ({error.strerror or error})", filename=str(path)) from None
 
 
-def _xlsx_grid(data: bytes, name: str, sheet: str | None) -> tuple[Grid, str, list[Notice]]:
+def _xlsx_grid(data: bytes, name: str, sheet: str | None, limits: Limits | None,
+               deadline: Deadline | None) -> tuple[Grid, str, list[Notice]]:
     if data.startswith(_OLE_MAGIC):
         raise TrackerError("is an old-style .xls workbook or a password-protected one; "
                            "save it as .xlsx (Excel Workbook) without a password and try again",
@@ -61,12 +76,16 @@ def _xlsx_grid(data: bytes, name: str, sheet: str | None) -> tuple[Grid, str, li
     if not data.startswith(_XLSX_MAGIC):
         raise TrackerError("is not a spreadsheet: expected an .xlsx workbook or a .csv file", filename=name)
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
+        with open_workbook(data, limits, deadline) as opened:
+            worksheet, notices = _pick_sheet(opened.book, sheet, name)
+            return _worksheet_grid(opened, worksheet, name), worksheet.title, notices
+    except WorkbookRefused as error:
+        raise TrackerError(str(error), filename=name) from None
+    except TrackerError:
+        raise
     except Exception as error:  # noqa: BLE001 - any failure inside openpyxl means an unreadable file
         raise TrackerError(f"is damaged or not a real .xlsx workbook ({type(error).__name__})",
                            filename=name) from None
-    worksheet, notices = _pick_sheet(workbook, sheet, name)
-    return _worksheet_grid(worksheet), worksheet.title, notices
 
 
 def _pick_sheet(workbook, sheet: str | None, name: str):
@@ -77,6 +96,8 @@ def _pick_sheet(workbook, sheet: str | None, name: str):
         names = ", ".join(repr(ws.title) for ws in workbook.worksheets)
         raise TrackerError(f"has no sheet named {sheet!r} (its sheets: {names})", filename=name)
     visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+    if not visible:
+        raise TrackerError("has no visible worksheet", filename=name)
     if len(visible) == 1:
         return visible[0], []
     chosen = workbook.active if workbook.active in visible else visible[0]
@@ -85,34 +106,83 @@ def _pick_sheet(workbook, sheet: str | None, name: str):
                                     f"the workbook also has {others} (choose with --sheet).")]
 
 
-def _worksheet_grid(worksheet) -> Grid:
+def _worksheet_grid(opened: Opened, worksheet, name: str) -> Grid:
+    """The sheet's rows as the file holds them (a missing row is an empty one), with comments and merges."""
+    comments = _comments(opened, worksheet)
+    streamed = StreamedSheet(opened, worksheet)
     grid: Grid = []
-    for row in worksheet.iter_rows():
-        cells = [_cell(c.coordinate, c.value, c.comment) for c in row]
-        grid.append(cells)
-    _fill_merged(grid, worksheet)
+    formulas: list[str] = []
+    for number, cells in streamed.rows():
+        if number > len(grid) + 1:
+            opened.budget.spend(number - len(grid) - 1, worksheet.title)
+            grid.extend([_NO_CELLS] * (number - len(grid) - 1))
+        width = cells[-1][0] if cells else 0
+        opened.budget.spend(max(width - len(cells), 0), worksheet.title)  # the padding costs memory too
+        line: list[Cell | None] = [None] * width
+        for column, value in cells:
+            ref = f"{get_column_letter(column)}{number}"
+            if value is NO_SAVED_VALUE:
+                formulas.append(ref)
+                continue
+            line[column - 1] = _cell(ref, value, comments.pop(ref, None))
+        if number <= len(grid):  # a row written twice: Excel keeps the last
+            grid[number - 1] = line
+        else:
+            grid.append(line)
+    if formulas:
+        more = f" (and {len(formulas) - 1:,} more formula cells like it)" if len(formulas) > 1 else ""
+        raise TrackerError(formula_message(worksheet.title, formulas[0]) + more, filename=name)
+    for ref, text in comments.items():  # a comment on a cell that holds nothing
+        row, col = coordinate_to_tuple(ref)
+        if row <= len(grid) + 1:
+            if row == len(grid) + 1:
+                grid.append([])
+            _put(grid, row, col, Cell(ref, None, text))
+    _fill_merged(grid, streamed.merged, opened.budget, worksheet.title)
     return grid
 
 
-def _cell(ref: str, value: CellValue, comment) -> Cell | None:
-    text = comment.text.strip() if comment is not None and comment.text else None
+def _comments(opened: Opened, worksheet) -> dict[str, str]:
+    """The sheet's cell comments by reference (their parts were size-checked by the guard)."""
+    archive, path = opened.book._archive, worksheet._worksheet_path
+    rels_path = get_rels_path(path)
+    if rels_path not in archive.namelist():
+        return {}
+    found = {}
+    for relation in get_dependents(archive, rels_path).find(COMMENTS_NS):
+        if relation.target not in archive.namelist():
+            continue
+        for ref, comment in CommentSheet.from_tree(fromstring(archive.read(relation.target))).comments:
+            opened.budget.spend(1, worksheet.title)
+            if comment.text and comment.text.strip():
+                found[ref] = comment.text.strip()
+    return found
+
+
+def _cell(ref: str, value: CellValue, comment: str | None) -> Cell | None:
     if isinstance(value, str):
         value = value.strip() or None
-    if value is None and text is None:
+    if value is None and comment is None:
         return None
     if isinstance(value, datetime):
         value = value.date()
-    return Cell(ref, value, text)
+    return Cell(ref, value, comment)
 
 
-def _fill_merged(grid: Grid, worksheet) -> None:
+def _fill_merged(grid: Grid, merged: list[str], budget: Budget, sheet: str) -> None:
     """Give every cell of a merged range the value of its top-left cell (Excel shows it so)."""
-    for merged in worksheet.merged_cells.ranges:
-        top = _at(grid, merged.min_row, merged.min_col)
-        if top is None or top.value is None:
+    for ref in merged:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+        except (TypeError, ValueError):
             continue
-        for row in range(merged.min_row, min(merged.max_row, len(grid)) + 1):
-            for col in range(merged.min_col, merged.max_col + 1):
+        top = _at(grid, min_row, min_col)
+        if top is None or top.value is None or max_col > MAX_COLUMNS:
+            continue
+        last = min(max_row, len(grid))
+        budget.spend(max(last - min_row + 1, 0) * (max_col - min_col + 1), sheet)
+        for row in range(min_row, last + 1):
+            for col in range(min_col, max_col + 1):
                 ref = f"{get_column_letter(col)}{row}"
                 comment = top.comment if ref == top.ref else None
                 _put(grid, row, col, Cell(ref, top.value, comment, merged_from=top.ref))
@@ -126,6 +196,8 @@ def _at(grid: Grid, row: int, col: int) -> Cell | None:
 
 def _put(grid: Grid, row: int, col: int, cell: Cell) -> None:
     line = grid[row - 1]
+    if line is _NO_CELLS:
+        line = grid[row - 1] = []
     line.extend([None] * (col - len(line)))
     line[col - 1] = cell
 

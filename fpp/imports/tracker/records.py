@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .answers import RecordAnswer, parse_level_answer, parse_record_answer
@@ -33,6 +33,9 @@ def plan_records(row: TrackerRow, layout: Layout, member: KnownMember, known: Re
     seen: set[tuple[str, date, str]] = set()
     for column, code in layout.checks:
         cell = row.cells.get(column.index) or Cell(f"{column.letter}{row.number}", None)
+        if _not_required(row, layout, column.index, cell):
+            actions.append(Skip("N/A: not required (its status column says so)", cell.ref, member.member_id))
+            continue
         draft = _draft(cell, code, member, ctx, context, actions)
         if draft is None:
             continue
@@ -41,8 +44,36 @@ def plan_records(row: TrackerRow, layout: Layout, member: KnownMember, known: Re
             continue
         seen.add((draft.code, draft.on, draft.outcome))
         extras = _qualifiers(row, layout, draft, member, ctx)
-        actions.append(_compare(draft, extras, member.member_id, known))
+        action = _compare(draft, extras, member.member_id, known)
+        if isinstance(action, CreateCheckRecord) and needs_level(action) and "level" not in \
+                layout.qualifiers.get("dbs", {}):
+            action = _ask_level(action, member, ctx)
+        actions.append(action)
     return actions
+
+
+def _not_required(row: TrackerRow, layout: Layout, index: int, cell: Cell) -> bool:
+    """True for an N/A whose status column also says N/A: the check was not required (the export writes
+    both), which is no record at all, not a record that the check did not apply."""
+    status = layout.statuses.get(index)
+    said = row.cells.get(status.index) if status else None
+    return (said is not None and read_check_cell(cell.value).kind == "not_applicable"
+            and clean_text(said.value).casefold() in ("n/a", "not required"))
+
+
+def needs_level(action: CreateCheckRecord) -> bool:
+    """A new DBS record other than N/A needs its level: applying refuses one without."""
+    return action.code == "dbs" and action.outcome != "not_applicable" and action.dbs_level is None
+
+
+def _ask_level(action: CreateCheckRecord, member: KnownMember, ctx: Context) -> Action:
+    """No DBS level column: ask the level of each new DBS record, keyed ``<cell> level``."""
+    answered, level = ctx.ask(f"{action.source} level", f"{member.name}: the DBS check of "
+                              f"{action.completed_on:%d/%m/%Y} has no level (the tracker has no DBS level column).",
+                              DBS_LEVEL_CHOICES, parse_level_answer, cell=action.source)
+    if not answered:
+        return Skip(f"waiting for the DBS level ({action.source} level)", action.source, action.member_id)
+    return replace(action, dbs_level=level)
 
 
 def _draft(cell: Cell, code: str, member: KnownMember, ctx: Context, context: str | None,
@@ -71,6 +102,11 @@ def _from_answer(answer: RecordAnswer, cell: Cell, code: str, member: KnownMembe
         return None
     if answer.outcome == "not_applicable":
         return _not_applicable(cell, code, member, ctx, actions, None)
+    if answer.on > ctx.as_of:  # applying refuses it: say so now, at the cell
+        ctx.problem(cell.ref, f"{member.name}: {code.replace('_', ' ')}: the answer's date {answer.on:%d/%m/%Y} "
+                              f"is after today ({ctx.as_of:%d/%m/%Y}); a check cannot be completed in the future")
+        actions.append(Skip(f"waiting for a date on or before {ctx.as_of:%d/%m/%Y}", cell.ref, member.member_id))
+        return None
     return Draft(code, answer.on, answer.outcome, cell.ref, cell.comment)
 
 
@@ -142,4 +178,5 @@ def _compare(draft: Draft, extras: dict[str, str | None], member_id: str, known:
                if value is not None and getattr(held, name) != value}
     if not changes:
         return Skip("already in the register", draft.cell, member_id)
-    return UpdateCheckRecord(member_id, draft.code, draft.on, draft.outcome, changes, draft.cell)
+    return UpdateCheckRecord(member_id, draft.code, draft.on, draft.outcome, changes, draft.cell,
+                             {name: getattr(held, name) for name in changes})

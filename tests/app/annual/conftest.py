@@ -8,7 +8,8 @@ import pytest
 from flask import g
 
 from checks import REGULATION_5_CODES
-from checks.annual import ATTESTATION_ITEMS, LCF_DOMAINS
+from checks.annual import LCF
+from checks.frameworks import Framework
 from fpp.auth.models import User
 from fpp.people.models import Member
 from fpp.timeutil import freeze
@@ -69,16 +70,18 @@ def sign_in(client):
     return sign
 
 
-def attestation_data(disclose: dict[str, str] | None = None, password: str = PASSWORD, **overrides) -> dict:
-    """A complete attestation form: every expected answer, except the items in `disclose` (key: details)."""
+def attestation_data(disclose: dict[str, str] | None = None, password: str = PASSWORD, framework: Framework = LCF,
+                     **overrides) -> dict:
+    """A complete attestation form for `framework`: every expected answer, except the items in `disclose`
+    (key: details), and the framework's second rating for every domain."""
     disclose = disclose or {}
     data = {"password": password}
-    for item in ATTESTATION_ITEMS:
+    for item in framework.statements:
         other = "no" if item.expected == "yes" else "yes"
         data[f"answer_{item.key}"] = other if item.key in disclose else item.expected
         data[f"disclosure_{item.key}"] = disclose.get(item.key, "")
-    for key, _ in LCF_DOMAINS:
-        data[f"rating_{key}"] = "competent"
+    for key, _ in framework.domains:
+        data[f"rating_{key}"] = framework.ratings[1][0]
         data[f"comment_{key}"] = ""
     return data | overrides
 

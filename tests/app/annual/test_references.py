@@ -1,5 +1,6 @@
 """Board Member References: the leaver's BMR, its printable page, where it was sent, BMRs received."""
 import html
+import json
 from datetime import date
 
 import pytest
@@ -7,6 +8,7 @@ from sqlalchemy import select
 
 from checks.annual import BMR_REQUIRED
 from fpp.annual.models import LeaverReference
+from fpp.audit.models import AuditEntry
 from fpp.extensions import db
 from fpp.people.operations import end_appointment
 from fpp.register.models import CheckRecord
@@ -15,7 +17,8 @@ from tests.app.annual.conftest import date_parts
 
 def bmr_data(**overrides) -> dict:
     data = {"organisation": "Test NHS Trust", "roles_and_dates": "NED, 2020 to 2026", "reason_for_leaving": "Term ended",
-            "disciplinary_findings": "None", "open_investigations": "None", "conduct_concerns": "None",
+            "disciplinary_findings": "None", "open_investigations": "None",
+            "discontinued_matters": "A grievance, withdrawn in 2024", "conduct_concerns": "None",
             "settlement_agreement": "None", "regulator_referrals": "None", "is_fit_and_proper": "yes",
             "fit_and_proper_reasons": "Exemplary conduct", "completed_by_name": "Clara Chair",
             "completed_by_role": "Chair", **date_parts("completed_on", date(2026, 3, 5))}
@@ -122,3 +125,28 @@ def test_a_bmr_received_records_the_references_check(client, board, sign_in):
     record = db.session.get(CheckRecord, reference.check_record_id)
     assert (record.code, record.outcome) == ("references", "issue")
     assert "Previous Trust" in client.get(f"/members/{board.sid.id}").get_data(as_text=True)
+
+
+def test_the_discontinued_matters_are_on_the_printable_reference_and_in_the_audit_trail(client, board, leaver,
+                                                                                         sign_in):
+    sign_in(board.secretary)
+    form = client.get(f"/members/{leaver.id}/leaver-reference").get_data(as_text=True)
+    assert "Complaints or disciplinary matters that were discontinued" in form
+    response = client.post(f"/members/{leaver.id}/leaver-reference", data=bmr_data())
+    reference = db.session.execute(select(LeaverReference)).scalar()
+    assert reference.discontinued_matters == "A grievance, withdrawn in 2024"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Complaints or disciplinary matters discontinued" in page and "A grievance, withdrawn in 2024" in page
+    # The evidence pack carries the audit trail, whose entry for the reference holds what it recorded.
+    entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "reference.given")).scalar()
+    assert json.loads(entry.after)["discontinued_matters"] == "A grievance, withdrawn in 2024"
+
+
+def test_a_reference_recorded_before_the_register_asked_says_so(client, board, leaver, sign_in):
+    sign_in(board.secretary)
+    client.post(f"/members/{leaver.id}/leaver-reference", data=bmr_data())
+    reference = db.session.execute(select(LeaverReference)).scalar()
+    reference.discontinued_matters = None  # as migration 0830 leaves the references recorded before it
+    db.session.commit()
+    page = client.get(f"/references/{reference.id}").get_data(as_text=True)
+    assert "Not recorded: the register did not ask when this reference was recorded" in page

@@ -26,7 +26,8 @@ class Register:
         if db.engine is not None:
             db.engine.dispose()
         app = create_app(config_path=os.devnull, testing=True, overrides={
-            "data_dir": str(self.data_dir), "database_url": self.url, "secret_key": "x", **CHEAP_ARGON2})
+            "data_dir": str(self.data_dir), "database_url": self.url, "secret_key": "x", **CHEAP_ARGON2,
+            "audit_signing_key": "11" * 32})  # one register's key, restored with it (from the secret store)
         db.session.configure(join_transaction_mode="conditional_savepoint")
         return app
 

@@ -85,7 +85,12 @@ def test_re_import_updates_given_cells_and_keeps_blank_ones(runner, tmp_path):
     changed[1], changed[2] = "Alice Changed", None   # a blank optional cell leaves the stored value
     check = list(GOOD_CHECK)
     check[6] = "Update Service checked"
-    result = runner("import", workbook(tmp_path, members=[changed], checks=[check]))
+    path = workbook(tmp_path, members=[changed], checks=[check])
+    asked = runner("import", path)  # a new name: "is this the same person?" stops the import
+    assert asked.exit_code == 1 and "Is this the same person? Alice Example, no date of birth held" in asked.output
+    assert "--accept-renames" in asked.output
+    assert db.session.execute(select(Member.name)).scalar_one() == "Alice Example"
+    result = runner("import", path, "--accept-renames")
     assert "1 updated" in result.output, result.output
     member = db.session.execute(select(Member)).scalar_one()
     assert (member.name, member.email) == ("Alice Changed", "alice@example.nhs.uk")

@@ -55,7 +55,7 @@ def test_bad_rows_fail_with_a_reason_and_the_rest_go_out_in_one_pass(runner, cre
     rename_in_the_database(mallory, HOSTILE)
     run(runner, "reminders", "run", "--as-of", AS_OF.isoformat())
     # Mallory's row as the pass wrote it before subjects were kept to one line.
-    outbox()["mallory@example.nhs.uk"].subject = f"DBS check for {HOSTILE} expires on 31 July 2026"
+    outbox()["mallory@example.nhs.uk"].subject = f"DBS check for {HOSTILE}: valid until 31/07/2026"
     db.session.commit()
     real_build = mail.build
 
@@ -86,7 +86,7 @@ def test_bad_rows_fail_with_a_reason_and_the_rest_go_out_in_one_pass(runner, cre
 def test_a_failed_bad_row_is_not_retried_by_the_next_pass(runner, create_full_member, smtp_server, frozen):
     expiring(create_full_member, "Mallory Mole", "mallory@example.nhs.uk")
     run(runner, "reminders", "run", "--as-of", AS_OF.isoformat())
-    outbox()["mallory@example.nhs.uk"].subject = f"DBS check for {HOSTILE} expires on 31 July 2026"
+    outbox()["mallory@example.nhs.uk"].subject = f"DBS check for {HOSTILE}: valid until 31/07/2026"
     db.session.commit()
     assert "0 sent, 1 failed" in run(runner, "outbox", "send")
     assert "0 sent, 0 failed" in run(runner, "outbox", "send")
@@ -103,7 +103,7 @@ def test_a_hostile_name_goes_out_on_one_line_with_no_header_of_its_own(runner, c
     assert "1 sent" in run(runner, "outbox", "send")
     [(recipients, message)] = smtp_server.inbox.messages
     assert recipients == ["mallory@example.nhs.uk"]
-    assert message["Subject"] == "DBS check for Mallory Mole Bcc: x@example.com expires on 31 July 2026"
+    assert message["Subject"] == "DBS check for Mallory Mole Bcc: x@example.com: valid until 31/07/2026"
     assert message["Bcc"] is None
     assert_exactly_the_intended_headers(smtp_server)
 

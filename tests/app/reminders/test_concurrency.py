@@ -76,8 +76,10 @@ def test_two_concurrent_passes_and_senders_never_both_send(committed_app, smtp_s
     assert reminders == 20
     received = [(to, subject) for to, subject, _ in smtp_server.inbox.received]
     assert len(received) == sent and len(received) == len(set(received))  # nothing twice
-    dbs = sorted(to for to, subject in received if subject.startswith("DBS check"))
-    assert dbs == sorted(f"m{n}@example.nhs.uk" for n in range(20))
+    # One message per member, listing their DBS check (and the year's self-attestation request).
+    texts = {to: text for to, _, text in smtp_server.inbox.received}
+    assert sorted(to for to, _ in received) == sorted(f"m{n}@example.nhs.uk" for n in range(20))
+    assert all("DBS check: valid until 31/07/2026" in texts[f"m{n}@example.nhs.uk"] for n in range(20))
 
 
 def test_only_one_scheduler_holds_the_lock_and_a_standby_takes_over(committed_app):
@@ -115,7 +117,7 @@ def test_scheduler_once_takes_the_lock_runs_both_jobs_and_releases(committed_app
     from fpp.reminders.models import SchedulerLease
     from fpp.reminders.scheduler import run_scheduler
     run_scheduler(committed_app, once=True)
-    assert any(subject.startswith("DBS check") for _, subject, _ in smtp_server.inbox.received)
+    assert any("DBS check: " in text for _, _, text in smtp_server.inbox.received)
     with committed_app.app_context():
         lease = db.session.get(SchedulerLease, "scheduler")
         from fpp.timeutil import utcnow

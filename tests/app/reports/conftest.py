@@ -33,16 +33,17 @@ class Year:
 
 BMR = {"organisation": "Test NHS Trust", "roles_and_dates": "Non-executive director, 2020 to 2026",
        "reason_for_leaving": "End of term", "disciplinary_findings": "None", "open_investigations": "None",
-       "conduct_concerns": "None", "settlement_agreement": "None", "regulator_referrals": "None",
+       "discontinued_matters": "None", "conduct_concerns": "None", "settlement_agreement": "None", "regulator_referrals": "None",
        "is_fit_and_proper": True, "fit_and_proper_reasons": "No concerns in six years",
        "completed_by_name": "Pat Secretary", "completed_by_role": "Company secretary",
        "completed_on": date(2026, 2, 20)}
 
 
 @pytest.fixture
-def spawn_inline(monkeypatch):
-    from fpp.reports import operations
-    monkeypatch.setattr(operations, "spawn", lambda target, *args: target(*args))
+def run_packs(app):
+    """Run the scheduler's pack job once, as `fpp scheduler` does every minute; returns what it did."""
+    from fpp.reports.tasks import run_pack_jobs
+    return lambda **kwargs: run_pack_jobs(settings(), **kwargs)
 
 
 @pytest.fixture

@@ -21,9 +21,11 @@ def test_pack_holds_the_evidence_and_verifies(runner, tmp_path, signed_year):
         names = pack.namelist()
         assert "evidence/N01/social_media/press cutting.pdf" in names
         assert pack.read("evidence/N01/social_media/press cutting.pdf") == b"%PDF-1.4 cutting"
-        assert {"manifest.csv", "audit.jsonl", "README.txt"} <= set(names)
+        assert {"manifest.csv", "audit.jsonl", "audit-checkpoint.json", "README.txt"} <= set(names)
+        assert b'"action": "declaration.sign"' in pack.read("audit.jsonl")  # the year's own sign-off, in April
     verified = runner("export", "verify-pack", path)
     assert verified.exit_code == 0 and "match the manifest" in verified.output
+    assert "entries re-hash from the anchor" in verified.output
 
 
 def test_verify_pack_names_a_tampered_file(runner, tmp_path, signed_year):
@@ -63,21 +65,27 @@ def test_bad_year_is_a_usage_error(runner, tmp_path):
     assert result.exit_code == 2
 
 
-def test_web_pack_shows_progress_then_downloads(client, login, signed_year, spawn_inline):
+def test_web_pack_is_queued_then_built_by_the_scheduler_then_downloads(client, login, signed_year, run_packs):
     login("auditor")
     with freeze(AFTER_YEAR):
         response = client.post(f"/reports/{YEAR}/pack")
         assert response.status_code == 302
-        page = client.get(response.headers["Location"]).data.decode()
-        assert "The pack is ready" in page and "1 evidence file" in page
-        job = response.headers["Location"].rsplit("/", 1)[1]
+        progress = response.headers["Location"]
+        page = client.get(progress).data.decode()
+        assert "The pack is queued" in page and "built by the scheduler" in page
+        result = run_packs()
+        page = client.get(progress).data.decode()
+        assert "The pack is ready" in page and "1 evidence file" in page and "27 April 2026" in page
+        job = int(progress.rsplit("/", 1)[1])
+        assert result.built == [job]
         download = client.get(f"/reports/packs/{job}/download")
     assert download.status_code == 200 and download.data[:2] == b"PK"
     actions = set(db.session.execute(select(AuditEntry.action)).scalars())
-    assert {"export.pack", "export.pack_download"} <= actions
+    assert {"export.pack_requested", "export.pack", "export.pack_download"} <= actions
 
 
-def test_another_users_pack_is_refused(client, login, signed_year, spawn_inline, create_user):
+def test_another_users_pack_is_shared_and_an_unknown_job_is_not_found(client, login, signed_year, run_packs,
+                                                                      create_user):
     from tests.fixtures.factories import sign_in_as
     login("auditor")
     with freeze(AFTER_YEAR):
@@ -85,7 +93,8 @@ def test_another_users_pack_is_refused(client, login, signed_year, spawn_inline,
         client.post("/logout")
         other = create_user("secretary")
         sign_in_as(client, other.email)
-        assert client.get(f"/reports/packs/{job}").status_code == 403
+        assert client.get(f"/reports/packs/{job}").status_code == 200
+        assert client.get("/reports/packs/999999").status_code == 404
         assert client.get("/reports/packs/unknownjob").status_code == 404
 
 

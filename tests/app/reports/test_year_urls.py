@@ -8,7 +8,8 @@ BAD_YEARS = (str(FIRST_YEAR - 1), str(LAST_YEAR + 1), "25", "twenty")
 
 @pytest.mark.parametrize("year", BAD_YEARS)
 @pytest.mark.parametrize("page", ("/reports/{year}/declaration.xlsx", "/reports/{year}/summary.xlsx",
-                                  "/reports/{year}/summary"))
+                                  "/reports/{year}/summary", "/reports/{year}/declaration",
+                                  "/reports/{year}/declaration.pdf"))
 def test_a_bad_year_in_a_report_address_is_not_found(client, login, page, year):
     login("auditor")
     response = client.get(page.format(year=year))

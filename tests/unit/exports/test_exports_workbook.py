@@ -56,30 +56,34 @@ def test_board_members_headers_values_and_types(create_data):
     assert header(ws)[14:] == [
         "Identity and right to work: status", "Identity and right to work: completed on",
         "DBS check: status", "DBS check: completed on",
-        "Insolvency register search: status", "Insolvency register search: completed on"]
+        "Insolvency register search: status", "Insolvency register search: completed on",
+        "Status code", "Outcome code", "identity: status code", "dbs: status code", "insolvency: status code"]
     alice = [c for c in ws[2]]
     assert [c.value for c in alice[:7]] == ["A01", "Alice Able", "Chair", "Chair", "No", "Yes", "No"]
     assert alice[7].value == datetime(2020, 1, 6) and alice[7].number_format == "dd/mm/yyyy"
     assert alice[7].is_date
     assert alice[8].value is None
     assert alice[13].value == datetime(2026, 4, 30) and alice[13].number_format == "dd/mm/yyyy"
-    assert [c.value for c in alice[16:18]] == ["valid", datetime(2024, 5, 1)]
+    assert [c.value for c in alice[16:18]] == ["Valid", datetime(2024, 5, 1)]
+    assert [c.value for c in alice[20:]] == ["compliant", "fit_and_proper", "valid", "valid", "due_soon"]
     bob = [c.value for c in ws[3]]
-    assert bob[8] == datetime(2026, 1, 31) and bob[18] == "missing" and bob[19] is None
+    assert bob[8] == datetime(2026, 1, 31) and bob[18] == "Missing" and bob[19] is None
+    assert bob[20] == "action_required" and bob[10] == "Action required"
 
 
 def test_checks_sheet_values_types_and_no_other_dbs_detail(create_data):
     ws = build(create_data())["Checks"]
-    assert header(ws) == ["Member ID", "Name", "Check code", "Check", "Completed on", "Outcome",
-                          "Expires on", "Reference", "DBS level", "Recorded by", "Recorded at",
-                          "Evidence files"]
+    assert header(ws) == ["Member ID", "Name", "Check", "Completed on", "Outcome",
+                          "Valid until", "Reference", "DBS level", "Recorded by", "Recorded at",
+                          "Evidence files", "Check code", "Outcome code", "DBS level code"]
     row = ws[2]
-    assert row[4].value == datetime(2024, 5, 1) and row[4].number_format == "dd/mm/yyyy"
-    assert row[7].value == "001234567890" and row[7].data_type == "s"  # leading zeros kept
-    assert row[8].value == "enhanced_barred"
-    assert row[10].value == datetime(2024, 5, 2, 9, 30)
-    assert row[10].number_format == "dd/mm/yyyy hh:mm"
-    assert row[11].value == f"letter.pdf (sha256 {'11' * 32})"
+    assert row[3].value == datetime(2024, 5, 1) and row[3].number_format == "dd/mm/yyyy"
+    assert row[6].value == "001234567890" and row[6].data_type == "s"  # leading zeros kept
+    assert row[7].value == "Enhanced with barred lists" and row[13].value == "enhanced_barred"
+    assert row[4].value == "Clear" and row[12].value == "clear" and row[11].value == "dbs"
+    assert row[9].value == datetime(2024, 5, 2, 9, 30)
+    assert row[9].number_format == "dd/mm/yyyy hh:mm"
+    assert row[10].value == f"letter.pdf (sha256 {'11' * 32})"
     assert ws.max_row == 3
 
 
@@ -89,7 +93,7 @@ def test_leavers_exceptions_and_audit_rows(create_data):
     assert leaver == ["A02", "Bob Brown", datetime(2026, 1, 31), datetime(2026, 2, 10),
                       "Sue Secretary", "hr@other.nhs.uk", datetime(2026, 2, 12)]
     concern = [c.value for c in wb["Exceptions"][2]]
-    assert concern[4] == "concern" and concern[3] == datetime(2025, 5, 2)
+    assert concern[4] == "Concern" and concern[7] == "concern" and concern[3] == datetime(2025, 5, 2)
     audit = wb["Audit trail"][3]
     assert audit[0].value == 2 and audit[0].data_type == "n"
     assert audit[6].value == '{"outcome": "issue"}' and audit[8].value == "01" * 32

@@ -33,7 +33,7 @@ def _plan(tracker, mapping, answers=None):
 
 
 def test_unknown_column_is_ignored_and_reported(make_xlsx):
-    tracker = read_tracker(make_xlsx([HEADERS + ["Parking permit"], member_row() + ["yes"]]))
+    tracker = read_tracker(make_xlsx([HEADERS + ["Parking permit"], member_row() + ["Bay 4"]]))
     mapping = propose_mapping(tracker, CATALOGUE)
     assert "Parking permit" not in mapping.columns
     plan = _plan(tracker, mapping)

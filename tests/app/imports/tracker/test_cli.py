@@ -129,10 +129,13 @@ def test_a_saved_preset_is_used_by_name(runner, make_xlsx, app):
     assert codes == {"identity", "dbs", "social_media"}
 
 
-def test_an_unknown_column_is_a_question_by_header(runner, make_xlsx, write_text):
+def test_an_unknown_column_of_dates_is_a_blocking_question_by_header(runner, make_xlsx, write_text, register_counts):
     path = make_xlsx([HEADERS + ["Fancy search"], row() + [date(2025, 4, 1)]])
-    result = runner("import-tracker", path, "--dry-run")
-    assert result.exit_code == 0 and '"Fancy search" = ?' in result.output and "if unanswered: ignore" in result.output
+    before = register_counts()
+    result = runner("import-tracker", path)
+    assert result.exit_code == 1 and '"Fancy search" = ?' in result.output
+    assert "holds check values (I2: '01/04/2025')" in result.output and "if unanswered" not in result.output
+    assert register_counts() == before
     answers = write_text("a.toml", '"Fancy search" = "check.social_media"\n')
     assert runner("import-tracker", path, "--answers", answers).exit_code == 0
     codes = {c for (c,) in db.session.execute(select(CheckRecord.code))}
