@@ -78,7 +78,7 @@ CATALOGUE: tuple[CheckType, ...] = (
     CheckType("self_attestation", "Self-attestation", ALL, 12, "Framework, supports Reg 5", False,
               "The member's own annual declaration"),
     CheckType("appraisal", "Appraisal", AFTER_FIRST_YEAR, 12, "Framework", False,
-              "Annual appraisal against the Leadership Competency Framework"),
+              "Annual appraisal against the competency framework in force for the year"),
     CheckType("leaver_reference", "Leaver reference", LEAVERS, None, "Framework", False,
               "Board Member Reference completed when the member leaves"),
 )

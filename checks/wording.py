@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from checks.rules import DUE_SOON, EXPIRED, VALID
+from checks.rules import CONCERN, DUE_SOON, EXPIRED, MISSING, VALID
 
 VALID_UNTIL, EXPIRED_SINCE = "valid until", "expired since"
 
@@ -54,3 +54,50 @@ def reminder_phrase(kind: str, step: str, anchor_on: date) -> str:
     if kind == "attestation":
         return f"asked for since {short_date(anchor_on)}"
     return f"due by {short_date(anchor_on)}"
+
+
+# ---- What needs doing (the member page's opening list, issue 13) ----
+# The statuses that ask for an action, most urgent first; a valid or not-required check asks for none.
+NEEDS_DOING = (CONCERN, EXPIRED, MISSING, DUE_SOON)
+
+
+def _in_sentence(label: str) -> str:
+    """A check's label inside a sentence: "DBS check" stays, "Insolvency search" becomes "insolvency search"."""
+    first = label.split(" ", 1)[0]
+    return label if first[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+def action_phrase(status: str, label: str, expires_on: date | None) -> str:
+    """What to do about a check in `status`: "Record the DBS check" (missing), "Renew by 16/11/2026" (due
+    soon: the last valid day), "Renew now: expired since 17/11/2026" (expired), "Record a decision on the
+    issue" (a concern); "" for a status that needs nothing (valid, not required)."""
+    if status == MISSING:
+        return f"Record the {_in_sentence(label)}"
+    if status == DUE_SOON and expires_on is not None:
+        return f"Renew by {short_date(expires_on)}"
+    if status == EXPIRED and expires_on is not None:
+        return f"Renew now: {date_phrase(EXPIRED, expires_on)}"
+    if status == CONCERN:
+        return "Record a decision on the issue"
+    return ""
+
+
+# ---- The board's column headings: short forms of the standard checks' labels (each shown in an <abbr>
+# whose title is the full label). A check without one (an organisation's own) shows its label, wrapped. ----
+SHORT_LABELS = {
+    "identity": "ID and RTW", "employment_history": "Emp. history", "references": "Refs",
+    "qualifications": "Quals", "health": "Health", "dbs": "DBS", "professional_registration": "Prof. reg.",
+    "insolvency": "Insolv.", "disqualified_directors": "Disq. dirs", "removed_trustees": "Rem. trustees",
+    "employment_tribunal": "Emp. trib.", "social_media": "Social media", "self_attestation": "Self-attest.",
+    "appraisal": "Appraisal", "leaver_reference": "Leaver ref.",
+}
+
+
+def short_label(code: str, label: str) -> str:
+    """The board's heading for check `code`: its short form, else its label."""
+    return SHORT_LABELS.get(code, label)
+
+
+def compact_date(day: date) -> str:
+    """dd/mm/yy, for the board's cells (whose accessible text gives the full date phrase)."""
+    return day.strftime("%d/%m/%y")

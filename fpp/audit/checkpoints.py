@@ -40,7 +40,9 @@ def checkpoint_dir() -> Path:
 def write_checkpoint(reason: str, output: str | Path | None = None, *, keep: bool = True,
                      segment_from: tuple[int | None, str] | None = None) -> dict[str, Any]:
     """Sign a checkpoint of the trail's head now and write it into `[audit] checkpoint_dir` (`keep`) and/or
-    to `output`; returns the document. Only reads the database: usable inside or outside a transaction.
+    to `output`; returns the document. Only reads the database: usable inside or outside a transaction,
+    but it signs the head this session sees, so call it after committing the entries it should cover (or
+    use `checkpoint_on_commit` inside the transaction): a head that is then rolled back reads as tampering.
 
     `segment_from` (first entry id, anchor hash), for a pack: the checkpoint also signs the segment from
     that entry to the head (`segment`: anchor, first_id, count), so the pack's entries verify offline. With

@@ -7,12 +7,12 @@ from __future__ import annotations
 import contextvars
 import json
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, false, insert, select, text, update
+from sqlalchemy import bindparam, false, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from exports import trail
@@ -158,23 +158,39 @@ def record_change(action: str, obj: Any, before: dict | None, member_pk: int | N
     return record(action, entity_type, obj.id, before=before, after=after, member_pk=member_pk)
 
 
-def redact(session: Session, *, member_pk: int, actor_ids: set[int], pseudonym: str, when: datetime) -> int:
-    """Redact the trail for a purged member (retention): entries about the member lose their before/after
-    (replaced by a marker) and, where it names a person, their entity id; entries the member's accounts
-    (`actor_ids`) acted in name `pseudonym` instead. The content hash and the chain hash are kept and the MAC
-    is recomputed over the stored row, so the trail still verifies. Returns how many entries changed."""
+def redact(session: Session, *, member_pk: int, actor_ids: set[int], pseudonym: str, when: datetime,
+           names: Collection[str] = ()) -> int:
+    """Redact the trail for a purged member (retention): entries about the member, and about their accounts
+    (`actor_ids`), lose their before/after (replaced by a marker) and, where it names a person, their entity
+    id; entries those accounts acted in name `pseudonym` instead, and so does any other entry whose content
+    holds one of `names` (the person's name or e-mail addresses, as text in a kept member's entry: who
+    searched a register, who decided). The content hash and the chain hash are kept and the MAC is
+    recomputed over the stored row, so the trail still verifies. Returns how many entries changed."""
     require_write(session)
     _, key = register_keys()
+    accounts = sorted(str(i) for i in actor_ids)
+    about = (AuditEntry.member_pk == member_pk)
+    if accounts:
+        about = about | ((AuditEntry.entity_type == "users") & AuditEntry.entity_id.in_(accounts))
+    # Names as JSON stores them (json.dumps escapes quotes and non-ASCII), matched in any entry's content.
+    encoded = [json.dumps(name)[1:-1] for name in dict.fromkeys(n for n in names if n and n.strip())]
+    mentions = or_(*(column.contains(text) for text in encoded
+                     for column in (AuditEntry.before, AuditEntry.after))) if encoded else false()
     by_actor = AuditEntry.actor_id.in_(sorted(actor_ids)) if actor_ids else false()
-    query = select(AuditEntry).where((AuditEntry.member_pk == member_pk) | by_actor).order_by(AuditEntry.id)
+    query = select(AuditEntry).where(about | by_actor | mentions).order_by(AuditEntry.id)
     changes = []
     for entry in session.execute(query).scalars():
         values = entry_values(entry)
-        if entry.member_pk == member_pk:
+        if entry.member_pk == member_pk or (entry.entity_type == "users" and entry.entity_id in accounts):
             values["before"] = None if entry.before is None else REDACTED
             values["after"] = None if entry.after is None else REDACTED
             if entry.entity_type in PERSONAL_ENTITY_IDS:
                 values["entity_id"] = None
+        else:
+            for side in ("before", "after"):
+                for text in encoded:
+                    if values[side] and text in values[side]:
+                        values[side] = values[side].replace(text, pseudonym)
         if entry.actor_id is not None and entry.actor_id in actor_ids:
             values["actor"] = pseudonym
         values["redacted_at"] = entry.redacted_at or when

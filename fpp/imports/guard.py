@@ -169,7 +169,7 @@ def _is_big_part(name: str) -> bool:
 
 
 def _mb(size: int) -> str:
-    return f"{size / 1048576:,.1f} MB" if size < 10 * 1048576 else f"{size // 1048576:,} MB"
+    return f"{size / 1048576:,.1f} MB" if size < 100 * 1048576 else f"{size // 1048576:,} MB"
 
 
 # 2. Every entry, decompressed once through a counting stream.
@@ -244,7 +244,8 @@ class _TagCounter:
     At C speed: a tag followed by a space, ">" or "/", as every writer writes them. A file that writes
     ``<c\n r=...>`` to slip past this count is still stopped by the reader's budget (`Budget`)."""
 
-    def __init__(self, prefix: bytes, names: tuple[bytes, ...]):
+    def __init__(self, prefix: bytes, names: tuple[bytes, ...], sheet: bool = False):
+        self.sheet = sheet
         self.needles = [b"<" + prefix + n + end for n in names for end in (b" ", b">", b"/")]
         self.keep = max(len(n) for n in self.needles) - 1
         self.tail = b""
@@ -290,7 +291,7 @@ def _inspect_part(archive, info, found: Inspection, limits: Limits, deadline: De
         raise WorkbookRefused(f"is damaged: {name} does not match what the archive declares") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as error:
         raise WorkbookRefused(f"is damaged: {name} cannot be unzipped ({type(error).__name__})") from None
-    if counter is not None:
+    if counter is not None and counter.sheet:
         found.cells[name] = counter.count
         _check_count(sum(found.cells.values()), "the workbook's sheets together", limits)
     _check_total(total + size, limits)
@@ -304,8 +305,8 @@ def _counter_for(head: _Head, name: str, found: Inspection, limits: Limits) -> _
     local = (head.root or "").rpartition(":")[2]
     if local in ("worksheet", "dialogsheet"):
         _check_dimension(head.dimension, found.sheets.get(name, name), limits)
-        return _TagCounter(head.prefix, (b"c", b"row", b"mergeCell"))
-    if local == "sst":
+        return _TagCounter(head.prefix, (b"c", b"row", b"mergeCell"), sheet=True)
+    if local == "sst":  # openpyxl holds every shared string in memory: no more of them than cells
         return _TagCounter(head.prefix, (b"si",))
     return None
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from checks import CATALOGUE, MemberFacts, Rules, is_required
+from checks import MemberFacts, Rules, is_required
 from checks.people import POSITION_LABELS
 from fpp.extensions import db
 from fpp.people.models import Member
@@ -13,16 +13,11 @@ from fpp.register.models import CheckRecord
 from fpp.imports.tracker import KnownMember, KnownRecord
 from fpp.imports.models import TrackerPreset
 
-CATALOGUE_PAIRS = [(check.code, check.label) for check in CATALOGUE]
-CODES = tuple(code for code, _ in CATALOGUE_PAIRS)
-
-
 def catalogue_pairs() -> list[tuple[str, str]]:
     """(code, label) of every check the register holds: the standard ones, then the organisation's own
     (``settings().rules.catalogue``), so a tracker column matches a local check by its label."""
     from fpp.extensions import settings
-    catalogue = getattr(settings().rules, "catalogue", CATALOGUE)
-    return [(check.code, check.label) for check in catalogue]
+    return [(check.code, check.label) for check in settings().rules.catalogue]
 
 
 def codes() -> tuple[str, ...]:
@@ -63,7 +58,8 @@ def applies_rule(as_of: date, rules: Rules):
         if member.start_on is None:
             return code != "leaver_reference" and (code != "professional_registration"
                                                    or bool(member.professional_registration))
-        facts = MemberFacts(member.start_on, member.end_on, bool(member.professional_registration))
+        facts = MemberFacts(member.start_on, member.end_on, bool(member.professional_registration),
+                            is_executive=bool(member.executive))
         if facts.has_left(as_of) and code != "leaver_reference":
             return is_required(code, facts, member.end_on, rules)
         return is_required(code, facts, as_of, rules)

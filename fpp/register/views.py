@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from checks import MEMBER_STATUSES
 from checks.catalogue import SEARCH_CODES
 from checks.records import REGISTER_SEARCH_CODES
+from checks.wording import NEEDS_DOING, action_phrase, compact_date, phrase_day, short_label
 from fpp.access import READ_ALL, require_member_view, roles_required
 from fpp.audit import operations as audit
 from fpp.errors import DomainError
@@ -58,7 +59,8 @@ def overview():
         leavers = [r for r in leavers if r.status.status == status_filter]
     return render_template("register/overview.html", as_of=as_of, as_of_error=as_of_error, serving=serving,
                            leavers=leavers, future=future, counts=counts, status_filter=status_filter,
-                           statuses=MEMBER_STATUSES, is_today=as_of == today())
+                           statuses=MEMBER_STATUSES, is_today=as_of == today(), needs_doing=NEEDS_DOING,
+                           short_label=short_label, compact_date=compact_date, phrase_day=phrase_day)
 
 
 @bp.route("/members/<int:member_pk>")
@@ -76,9 +78,24 @@ def show_member(member_pk: int):
         # DBS data is criminal-offence data: every read by someone other than the member is logged.
         audit.record_read("member.view_dbs", "members", member.id, member_pk=member.id)
     return render_template("register/member.html", member=member, row=row, by_code=by_code, retired=retired,
-                           as_of=as_of,
+                           as_of=as_of, to_do=_what_needs_doing(row, by_code, rules),
                            can_edit=current_user.role == "secretary", register_searches=REGISTER_SEARCH_CODES)
 
+
+def _what_needs_doing(row: queries.MemberRow, by_code: dict[str, list[CheckRecord]], rules) -> list[dict]:
+    """The member page's opening list: each check that is a concern, expired, missing or due soon (most
+    urgent first, then catalogue order), with what to do (`checks.wording.action_phrase`) and the undecided
+    issue a concern's decision is about."""
+    found = []
+    for check in rules.catalogue:
+        status = row.status.checks[check.code]
+        if status.status not in NEEDS_DOING:
+            continue
+        issue = next((r for r in by_code[check.code] if r.outcome == "issue" and r.decision_on is None
+                      and r.deleted_at is None), None)
+        found.append({"check": check, "status": status, "issue": issue,
+                      "action": action_phrase(status.status, check.label, status.expires_on)})
+    return sorted(found, key=lambda item: NEEDS_DOING.index(item["status"].status))
 
 
 def _record_or_404(record_id: int) -> CheckRecord:

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from checks import get_check
 from checks.reminders import (
     ATTESTATION, DECLARATION, DIGEST, EXPIRY, LEAVER, OVERDUE, DigestItem, Due, declaration_year,
 )
@@ -159,7 +158,7 @@ def compose(letter: Letter, as_of: date, settings: Settings,
 def _line(item: Queued, as_of: date, settings: Settings) -> dict:
     """One reminder as the letter lists it: the check, its state in the pages' words, what to do."""
     due, member = item.due, item.due.member
-    check = get_check(due.code)
+    check = settings.rules.check(due.code)
     label = f"Self-attestation for {year_label(year_of(due.anchor_on))}" if due.kind == ATTESTATION else check.label
     notice = None
     if due.kind in (EXPIRY, OVERDUE):
@@ -191,7 +190,7 @@ def _digest_line(item: DigestItem, as_of: date, settings: Settings) -> dict:
     else:
         kind, step = (EXPIRY, "") if item.status == DUE_SOON else (OVERDUE, item.status)
         state = reminder_phrase(kind, step, item.on)
-    return {"name": member.name, "member_id": member.member_id, "check": get_check(item.code).label,
+    return {"name": member.name, "member_id": member.member_id, "check": settings.rules.label(item.code),
             "status": item.status, "on": item.on, "state": state, "url": member_url(settings, member)}
 
 

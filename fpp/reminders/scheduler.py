@@ -138,9 +138,11 @@ class Runner:
         self._job("audit checkpoint", daily_checkpoint)
 
     def purge(self) -> None:
-        from fpp.retention.tasks import monthly_purge
-        from fpp.timeutil import today
-        self._job("retention purge", lambda settings: monthly_purge(today(), settings))
+        # Offered by fpp.retention (its views), as the packs are: no import cycle.
+        monthly_purge = self.app.extensions.get("fpp_monthly_purge")
+        if monthly_purge is not None:
+            from fpp.timeutil import today
+            self._job("retention purge", lambda settings: monthly_purge(today(), settings))
 
     def packs(self) -> None:
         # Offered by fpp.reports (its views), as the outbox is offered to others: no import cycle.

@@ -1,4 +1,5 @@
-"""The reports page: the year's declaration workbook, board summary and evidence pack."""
+"""The reports page: each year's declaration (its state, to print, as a PDF), declaration workbook, board
+summary and evidence pack (queued here, built by the scheduler: fpp.reports.tasks)."""
 from __future__ import annotations
 
 import io

@@ -75,7 +75,8 @@ def purge_member(member: Member, retention: Retention, as_of: date) -> Removed:
     account_ids = {user.id for user in accounts}
     addresses = {a.strip().lower() for a in [member.email, *(u.email for u in accounts)] if a}
     counts = {"audit_entries_redacted": audit.redact(session, member_pk=member.id, actor_ids=account_ids,
-                                                     pseudonym=alias, when=utcnow())}
+                                                     pseudonym=alias, when=utcnow(),
+                                                     names=[member.name, *addresses])}
     counts["declarations_redacted"] = _redact_declarations(member, account_ids, alias, as_of)
     counts["names_replaced"] = _replace_name(member.name, alias)
     mail_counts, mail_files = _remove_mail(member, addresses, alias)

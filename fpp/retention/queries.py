@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from checks.retention import (
     DUE, KEPT, NO_BIRTH_DATE, Retention, RetentionPolicy, evidence_is_due, evidence_removal_on, retention,
@@ -58,6 +58,12 @@ def judge(as_of: date, settings: Settings) -> list[Judged]:
             for m in members]
 
 
+def judge_member(member: Member, as_of: date, settings: Settings) -> Retention:
+    """One member's retention on `as_of`, read afresh (the purge asks again inside the member's transaction)."""
+    declared = declared_years().get(member.member_id, ())
+    return retention(member.facts, member.date_of_birth, declared, as_of, settings.rules, retention_policy(settings))
+
+
 def due_members(as_of: date, settings: Settings) -> list[Judged]:
     """The leavers past their purge date on `as_of`: the next purge removes them."""
     return [j for j in judge(as_of, settings) if j.retention.status == DUE]
@@ -96,16 +102,18 @@ class EvidenceDue:
     removal_on: date
 
 
-def evidence_due(as_of: date, settings: Settings) -> list[EvidenceDue]:
-    """The evidence files (withdrawn ones and those on deleted records included) of leavers whose own
-    retention (`[retention.evidence_years]`) has passed by `as_of`, oldest removal day first."""
+def evidence_due(as_of: date, settings: Settings, member_pk: int | None = None) -> list[EvidenceDue]:
+    """The evidence files (withdrawn ones and those on deleted records included) of leavers (or of the one
+    member `member_pk`) whose own retention (`[retention.evidence_years]`) has passed by `as_of`, oldest
+    removal day first."""
     policy = retention_policy(settings)
     if not policy.evidence_years:
         return []
     rows = db.session.execute(
         select(Member, CheckRecord, Evidence).join(CheckRecord, CheckRecord.member_pk == Member.id)
         .join(Evidence, Evidence.record_id == CheckRecord.id)
-        .where(Member.end_on.is_not(None), CheckRecord.code.in_(sorted(policy.evidence_years)))
+        .where(Member.end_on.is_not(None), CheckRecord.code.in_(sorted(policy.evidence_years)),
+               true() if member_pk is None else Member.id == member_pk)
         .order_by(Evidence.id)).tuples()
     found = []
     for member, record, evidence in rows:

@@ -110,14 +110,14 @@ def _one(run: PurgeRun, member_id: str, work, into: list[Removed]) -> None:
 def _purge_member(member: Member, as_of: date, settings: Settings) -> Removed | None:
     """Judge the member again inside the transaction (a date of birth or an end date may have changed since
     the run began) and purge them if they are still due."""
-    judged = [j for j in queries.judge(as_of, settings) if j.member.id == member.id]
-    if not judged or not judged[0].retention.is_due:
+    judged = queries.judge_member(member, as_of, settings)
+    if not judged.is_due:
         return None
-    return operations.purge_member(member, judged[0].retention, as_of)
+    return operations.purge_member(member, judged, as_of)
 
 
 def _remove_evidence(member: Member, as_of: date, settings: Settings) -> Removed | None:
-    ids = [e.evidence.id for e in queries.evidence_due(as_of, settings) if e.member.id == member.id]
+    ids = [e.evidence.id for e in queries.evidence_due(as_of, settings, member.id)]
     return operations.remove_evidence(member, ids, as_of) if ids else None
 
 

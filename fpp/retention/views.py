@@ -13,12 +13,19 @@ from checks.retention import ordinal
 from fpp.access import roles_required
 from fpp.extensions import settings
 from fpp.navigation import add_nav_item
-from fpp.retention import queries
+from fpp.retention import queries, tasks
 from fpp.timeutil import today
 
 bp = Blueprint("retention", __name__)
 READERS = ("secretary", "auditor")
 add_nav_item("Retention", "retention.index", ("secretary",))
+
+
+@bp.record_once
+def _offer_the_monthly_purge(state) -> None:
+    """The scheduler (fpp.reminders) runs the monthly purge through `app.extensions["fpp_monthly_purge"]`,
+    so that it imports nothing of this feature, which imports the reminders' tables."""
+    state.app.extensions["fpp_monthly_purge"] = tasks.monthly_purge
 
 
 def next_run(day: date) -> date:

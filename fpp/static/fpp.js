@@ -20,3 +20,14 @@ document.querySelectorAll("main table").forEach(function (table) {
     region.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table (scrolls sideways)");
   }
 });
+
+// A member page folds each check's history away: the check a link or a redirect points at
+// (/members/N#check-dbs, after recording or correcting a record) opens, as does any a later link targets.
+function openTargetedDetails() {
+  if (!location.hash) return;
+  var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  var details = target && (target.matches("details") ? target : target.querySelector("details"));
+  if (details) details.open = true;
+}
+openTargetedDetails();
+window.addEventListener("hashchange", openTargetedDetails);

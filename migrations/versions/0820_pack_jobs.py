@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0820_pack_jobs"
-down_revision = "0700"
+down_revision = "0810_retention"
 branch_labels = None
 depends_on = None
 

@@ -315,3 +315,30 @@ def test_a_real_workbook_passes(tmp_path):
     book.save(path)
     found = inspect(path, SMALL)
     assert found.names == ["Sheet"] and found.cells == {"xl/worksheets/sheet1.xml": 3}
+
+
+def test_a_shared_strings_table_of_more_strings_than_cells_is_refused():
+    strings = (f'<sst xmlns="{MAIN}">' + "<si><t>x</t></si>" * 1_500 + "</sst>").encode()
+    data = build_xlsx({"Tracker": sheet_xml({1: [("A", "Name")]})}, extra={"xl/sharedStrings.xml": strings})
+    assert refused(data).startswith("xl/sharedStrings.xml holds more than 1,000 cells")
+
+
+def test_a_big_part_other_than_sheets_is_refused():
+    styles = (f'<styleSheet xmlns="{MAIN}"><cellXfs>' + "<xf/>" * 2_200_000 + "</cellXfs></styleSheet>").encode()
+    data = build_xlsx({"Tracker": sheet_xml({1: [("A", "Name")]})}, extra={"xl/styles.xml": styles})
+    message = refused(data, Limits(max_unzipped_mb=40))
+    assert message == ("xl/styles.xml declares 10.5 MB of XML once unzipped; the limit is 10.0 MB ([imports] "
+                       "max_unzipped_mb, a tenth for this part)")
+
+
+def test_a_csv_tracker_is_limited_by_its_size():
+    text = b"Name,DBS date\n" + b"Ann,1/2/2023\n" * 100_000
+    with pytest.raises(TrackerError, match=r"^t.csv: is 1.2 MB of text; the limit is 1.0 MB \(\[imports\] max_unzipped_mb\)"):
+        read_tracker(text, filename="t.csv", limits=SMALL)
+
+
+def test_a_row_of_more_cells_than_excel_allows_is_refused_while_reading():
+    row = "<row>" + "<c><v>1</v></c>" * 16_385 + "</row>"
+    part = sheet_xml({}).replace(b"<sheetData></sheetData>", f"<sheetData>{row}</sheetData>".encode())
+    with pytest.raises(TrackerError, match="sheet Sheet1 has a row of more than 16,384 cells"):
+        read_tracker(build_xlsx({"Sheet1": part}), filename="t.xlsx", limits=Limits(max_cells=10**6))

@@ -48,9 +48,10 @@ def read_tracker(source: str | Path | bytes, *, filename: str | None = None,
     """
     data, name = _load(source, filename)
     if name.lower().endswith(_CSV_SUFFIXES):
-        if len(data) > (limits or Limits()).max_bytes:
-            raise TrackerError(f"is {len(data) // 1048576:,} MB; the limit is {(limits or Limits()).max_unzipped_mb:,} "
-                               "MB ([imports] max_unzipped_mb)", filename=name)
+        limit = (limits or Limits()).max_bytes
+        if len(data) > limit:
+            raise TrackerError(f"is {len(data) / 1048576:,.1f} MB of text; the limit is {limit / 1048576:,.1f} MB "
+                               "([imports] max_unzipped_mb)", filename=name)
         grid, sheet_name, notices = _csv_grid(data, name), None, []
     else:
         grid, sheet_name, notices = _xlsx_grid(data, name, sheet, limits, deadline)

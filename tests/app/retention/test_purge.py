@@ -89,16 +89,9 @@ def _text_columns():
             yield table, columns
 
 
-ACCOUNT_ENTRIES = pytest.mark.xfail(strict=True, reason="fpp.audit.operations.redact leaves the entries about the "
-                                    "member's account (entity users, member_pk NULL: user.create holds the e-mail)")
-NAME_IN_OTHERS = pytest.mark.xfail(strict=True, reason="the name as text inside a kept member's audit entry (who "
-                                   "searched Kim's register): redact() takes no names to replace")
-
-
 @pytest.mark.parametrize("trace", ["Olive Oldfield", "1945-03-03",
-                                   pytest.param("olive.oldfield@example.nhs.uk", marks=ACCOUNT_ENTRIES),
-                                   pytest.param("fred.formerchair@example.nhs.uk", marks=ACCOUNT_ENTRIES),
-                                   pytest.param("Fred Formerchair", marks=NAME_IN_OTHERS)])
+                                   "olive.oldfield@example.nhs.uk", "fred.formerchair@example.nhs.uk",
+                                   "Fred Formerchair"])
 def test_no_trace_of_a_purged_person_is_left_in_any_table(board, runner, trace):
     assert runner("retention", "purge").exit_code == 0
     found = []
