@@ -11,7 +11,7 @@ from checks.people import POSITION_LABELS
 from checks.records import DBS_LEVEL_LABELS, RECORD_OUTCOME_LABELS
 from checks.text import one_line
 from checks.wording import date_phrase
-from fpp.navigation import extra_nav_items
+from fpp.navigation import extra_nav_items, header_navigation
 
 STATUS_LABELS = {
     "valid": "Valid", "due_soon": "Due soon", "expired": "Expired", "missing": "Missing",
@@ -90,7 +90,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["position_label"] = lambda s: POSITION_LABELS.get(s, s)
     app.jinja_env.globals.update(
         status_tag=status_tag, STATUS_LABELS=STATUS_LABELS, url_with=url_with,
-        current_user=current_user, extra_nav_items=extra_nav_items,
+        current_user=current_user, extra_nav_items=extra_nav_items, header_navigation=header_navigation,
     )
 
     # Mail: plain text unescaped, HTML escaped; both share the loader, filters and globals of the pages.

@@ -30,7 +30,7 @@ def import_workbook(path: str, dry_run: bool, accept_renames: bool) -> None:
     from fpp.imports.workbook import WorkbookError, plan_workbook, read_workbook, update_lines
     from fpp.timeutil import today
     try:
-        parsed = read_workbook(path, Limits.from_settings(settings()))
+        parsed = read_workbook(path, Limits.from_settings(settings()), find=settings().rules.find)
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         plan = plan_workbook(parsed, Path(path).name, known_members(), known_records(), as_of=today(),
                              accept_renames=accept_renames)

@@ -116,7 +116,9 @@ def _create_records(actions: list[CreateCheckRecord], members: dict[str, Member]
         if member is not None:
             items.append((member, {"code": action.code, "completed_on": action.completed_on,
                                    "outcome": action.outcome, "reference": action.reference,
-                                   "dbs_level": action.dbs_level, "notes": action.notes}))
+                                   "dbs_level": action.dbs_level, "notes": action.notes,
+                                   "searched_name": action.searched_name, "searched_dob": action.searched_dob,
+                                   "searched_by": action.searched_by, "expires_on": action.expires_on}))
     if not result.ok:
         return
     created, errors = register.record_checks(items, user_id)

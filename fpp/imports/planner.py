@@ -135,7 +135,7 @@ def prepare_workbook(path: Path, filename: str, *, answers: dict[str, str] | Non
     """
     from fpp.imports.workbook import WorkbookError, plan_workbook, read_workbook
     try:
-        parsed = read_workbook(path, Limits.from_settings(settings()))
+        parsed = read_workbook(path, Limits.from_settings(settings()), find=settings().rules.find)
         plan = plan_workbook(parsed, filename, known_members(), known_records(), as_of=today())
     except WorkbookError as error:
         raise TrackerError(str(error).replace(str(path), filename)) from None

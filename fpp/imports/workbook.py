@@ -34,8 +34,11 @@ MEMBER_COLUMNS = {  # header as CONTRACT.md writes it -> (field, required)
 CHECK_COLUMNS = {
     "Member ID": ("member_id", True), "Check": ("code", True), "Completed on": ("completed_on", True),
     "Outcome": ("outcome", False), "Reference": ("reference", False), "DBS level": ("dbs_level", False),
-    "Notes": ("notes", False),
+    "Notes": ("notes", False), "Searched name": ("searched_name", False),
+    "Searched date of birth": ("searched_dob", False), "Searched by": ("searched_by", False),
+    "Expires on": ("expires_on", False),
 }
+CheckFinder = Callable[[str], Any]  # text -> the catalogue's check type (code or label), or None
 
 
 @dataclass(frozen=True)
@@ -74,11 +77,13 @@ class WorkbookError(Exception):
     """The file cannot be read as a workbook at all."""
 
 
-def read_workbook(path: str | Path, limits: Limits | None = None, deadline: Deadline | None = None) -> ParsedWorkbook:
+def read_workbook(path: str | Path, limits: Limits | None = None, deadline: Deadline | None = None,
+                  find: CheckFinder = find_check) -> ParsedWorkbook:
     """Parse both sheets; problems are collected, never raised (except for an unreadable or refused file).
 
     The file passes `fpp.imports.guard` first (``limits``, default the `[imports]` defaults), and is read
-    row by row within them; ``deadline`` bounds reading and then planning (`plan_workbook`).
+    row by row within them; ``deadline`` bounds reading and then planning (`plan_workbook`). ``find`` names
+    a Checks row's check by code or label in the register's catalogue (`Rules.find`: local checks too).
     """
     path = Path(path)
     limits = limits or Limits()
@@ -92,7 +97,8 @@ def read_workbook(path: str | Path, limits: Limits | None = None, deadline: Dead
             problems: list[Problem] = []
             sheets = {name.strip().casefold(): name for name in opened.book.sheetnames}
             members = _read_sheet(opened, sheets, "Members", MEMBER_COLUMNS, _member_row, problems)
-            checks = _read_sheet(opened, sheets, "Checks", CHECK_COLUMNS, _check_row, problems)
+            checks = _read_sheet(opened, sheets, "Checks", CHECK_COLUMNS,
+                                 lambda row, raw, report: _check_row(row, raw, report, find), problems)
     except WorkbookRefused as exc:
         raise WorkbookError(f"{path}: {exc}") from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -246,11 +252,14 @@ def _position(value: Any) -> str:
     return code
 
 
-def _check_code(value: Any) -> str:
-    check = find_check(_line(value) or "")
-    if check is None:
-        raise ValueError(f"{_text(value)!r} is not a check code or name (see FPPT.md section 3)")
-    return check.code
+def _check_code(find: CheckFinder) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        check = find(_line(value) or "")
+        if check is None:
+            raise ValueError(f"{_text(value)!r} is not a check code or name (see FPPT.md section 3 and the "
+                             "register's own checks)")
+        return check.code
+    return parse
 
 
 def _choice(allowed: tuple[str, ...], what: str) -> Callable[[Any], str]:
@@ -262,16 +271,30 @@ def _choice(allowed: tuple[str, ...], what: str) -> Callable[[Any], str]:
     return parse
 
 
-def _check_row(row: Row, raw: dict, report) -> None:
+def _check_row(row: Row, raw: dict, report, find: CheckFinder = find_check) -> None:
     _convert(row, raw, "member_id", _line, report, required=True)
-    _convert(row, raw, "code", _check_code, report, required=True)
+    _convert(row, raw, "code", _check_code(find), report, required=True)
     _convert(row, raw, "completed_on", _date, report, required=True)
     _convert(row, raw, "outcome", _choice(OUTCOMES, "an outcome"), report)
     _convert(row, raw, "dbs_level", _choice(DBS_LEVELS, "a DBS level"), report)
     _convert(row, raw, "reference", _line, report)
     _convert(row, raw, "notes", _notes, report)
+    _convert(row, raw, "searched_name", _line, report)
+    _convert(row, raw, "searched_dob", _date, report)
+    _convert(row, raw, "searched_by", _line, report)
+    _convert(row, raw, "expires_on", _date, report)
     row.values.setdefault("outcome", "clear")
     code = row.values.get("code")
+    check = find(code) if code else None
+    if check is not None and check.expiry_per_record:
+        if "expires_on" not in row.values and row.values["outcome"] != "not_applicable" \
+                and _text(raw.get("expires_on")) is None:
+            report("expires_on", f"is required for {check.label}: the expiry date stated on its document")
+        elif row.values.get("expires_on") and row.values["expires_on"] < row.values.get("completed_on", date.min):
+            report("expires_on", "is before the date the check was completed")
+    elif check is not None and "expires_on" in row.values:
+        report("expires_on", f"belongs only on a check whose document states its own expiry ({check.label} "
+               "lasts a set time)")
     if code == "dbs" and "dbs_level" not in row.values and row.values["outcome"] != "not_applicable" \
             and _text(raw.get("dbs_level")) is None:
         report("dbs_level", "is required for a dbs check")
@@ -448,7 +471,8 @@ def _lacking_facts(row: Row, action) -> list[Notice]:
     if not isinstance(action, CreateCheckRecord):
         return []
     missing = missing_facts(action.code, {"outcome": action.outcome, "reference": action.reference,
-                                          "dbs_level": action.dbs_level})
+                                          "dbs_level": action.dbs_level, "searched_name": action.searched_name,
+                                          "searched_dob": action.searched_dob, "searched_by": action.searched_by})
     if not missing:
         return []
     return [Notice(f"facts {action.source}", f"{action.source}: the {action.code} record of "
@@ -463,7 +487,9 @@ def _record_action(row: Row, held: dict) -> CreateCheckRecord | UpdateCheckRecor
     same = held.get(identity)
     if same is None:
         return CreateCheckRecord(*identity, reference=v.get("reference"), dbs_level=v.get("dbs_level"),
-                                 notes=v.get("notes"), source=source)
+                                 notes=v.get("notes"), source=source, searched_name=v.get("searched_name"),
+                                 searched_dob=v.get("searched_dob"), searched_by=v.get("searched_by"),
+                                 expires_on=v.get("expires_on"))
     changes = {k: v[k] for k in ("reference", "notes") if v.get(k) and v[k] != getattr(same, k)}
     before = {k: getattr(same, k) for k in changes}
     return UpdateCheckRecord(*identity, changes=changes, source=source, before=before) if changes else None

@@ -147,6 +147,12 @@ class CreateCheckRecord:
     dbs_level: str | None = None
     notes: str | None = None
     source: str = ""
+    # The contract workbook's optional Checks columns (CONTRACT.md): what a register search was run on and
+    # by whom, and the expiry date a per-record check's document states.
+    searched_name: str | None = None
+    searched_dob: date | None = None
+    searched_by: str | None = None
+    expires_on: date | None = None
 
 
 @dataclass(frozen=True)

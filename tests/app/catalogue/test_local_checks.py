@@ -129,3 +129,52 @@ def test_a_local_check_read_from_the_toml_file(tmp_path):
     settings = load_settings(config, environ={"FPP_DATA_DIR": str(tmp_path)})
     assert settings.rules.codes[-1] == "interests_review"
     assert settings["retention_evidence_years"] == {"interests_review": 1}
+
+
+def _contract_workbook(tmp_path, checks_rows):
+    from openpyxl import Workbook
+    book = Workbook()
+    book.remove(book.active)
+    members = book.create_sheet("Members")
+    members.append(["Member ID", "Name", "Position", "Start date", "Executive"])
+    members.append(["W01", "Wendy Workbook", "Executive director", date(2020, 1, 1), "Yes"])
+    checks = book.create_sheet("Checks")
+    checks.append(["Member ID", "Check", "Completed on", "Outcome", "Expires on", "Searched name",
+                   "Searched date of birth", "Searched by"])
+    for row in checks_rows:
+        checks.append(row)
+    path = tmp_path / "board.xlsx"
+    book.save(path)
+    return path
+
+
+def test_the_contract_workbook_names_a_local_check_by_code_or_label_with_its_stated_expiry(runner, tmp_path):
+    path = _contract_workbook(tmp_path, [
+        ["W01", "Declared interests review", date(2026, 2, 1), "clear", None, None, None, None],
+        ["W01", "right_to_work_limited", date(2026, 1, 10), "clear", date(2026, 8, 1), None, None, None],
+        ["W01", "insolvency", date(2026, 3, 1), "clear", None, "Wendy Workbook", date(1970, 5, 1), "The secretary"],
+    ])
+    result = runner("import", path)
+    assert result.exit_code == 0, result.output
+    checks = status_document(runner)["members"][0]["checks"]
+    assert checks["interests_review"]["status"] == "valid"
+    assert checks["right_to_work_limited"] == {"status": "due_soon", "completed_on": "2026-01-10",
+                                               "expires_on": "2026-08-01"}
+    assert checks["overseas_police"]["status"] == "missing"  # an executive director
+    search = db.session.execute(select(CheckRecord).where(CheckRecord.code == "insolvency")).scalar_one()
+    assert (search.searched_name, search.searched_dob, search.searched_by) == (
+        "Wendy Workbook", date(1970, 5, 1), "The secretary")
+
+
+@pytest.mark.parametrize("row, message", [
+    (["W01", "right_to_work_limited", date(2026, 1, 10), "clear", None, None, None, None],
+     "is required for Time-limited right to work"),
+    (["W01", "interests_review", date(2026, 1, 10), "clear", date(2027, 1, 1), None, None, None],
+     "belongs only on a check whose document states its own expiry"),
+    (["W01", "An unknown check", date(2026, 1, 10), "clear", None, None, None, None],
+     "is not a check code or name"),
+])
+def test_the_contract_workbook_refuses_a_bad_local_check_row_naming_the_cell(runner, tmp_path, row, message):
+    result = runner("import", _contract_workbook(tmp_path, [row]))
+    assert result.exit_code == 1 and message in result.output and "Checks" in result.output
+    assert db.session.execute(select(CheckRecord)).first() is None
