@@ -214,6 +214,15 @@ def expiry_date(code: str, completed_on: date, rules: Rules) -> date | None:
     return None if months is None else add_months(completed_on, months)
 
 
+def record_expiry(code: str, completed_on: date, stated: date | None, rules: Rules) -> date | None:
+    """The last valid day of a clear record: the date its document states, for a check with per-record
+    expiry (a record without one, from before the check was per-record, lasts only its own day), else the
+    completion date + the check's validity (None: it never expires)."""
+    if rules.check(code).expiry_per_record:
+        return stated or completed_on
+    return expiry_date(code, completed_on, rules)
+
+
 def check_status(code: str, facts: MemberFacts, records: Iterable[Record], as_of: date,
                  rules: Rules) -> CheckStatus:
     """The status of check `code` for a member on `as_of`, from that check's records."""
@@ -232,12 +241,7 @@ def check_status(code: str, facts: MemberFacts, records: Iterable[Record], as_of
         return result(CONCERN)
     if outcome == NOT_APPLICABLE:
         return result(VALID)
-    if rules.check(code).expiry_per_record:
-        # The document's own date; a record without one (the check was configured per-record after it
-        # was recorded) gives no validity beyond its completion day: it must be recorded again.
-        expires_on = latest.expires_on or latest.completed_on
-    else:
-        expires_on = expiry_date(code, latest.completed_on, rules)
+    expires_on = record_expiry(code, latest.completed_on, latest.expires_on, rules)
     if expires_on is None:
         return result(VALID)
     if expires_on < as_of:

@@ -96,11 +96,11 @@ def _statuses(data: DeclarationData) -> SummarySection:
 
 def _checks(data: DeclarationData) -> SummarySection:
     rows = []
-    for code, label in data.check_columns:
+    for code, check_label in data.check_columns:
         counts = data.check_status_counts.get(code, {})
         required = sum(n for status, n in counts.items() if status != "not_required")
         done = sum(counts.get(status, 0) for status in SATISFIED)
-        rows.append((label, f"{done} of {required} satisfied" if required else "not required"))
+        rows.append((check_label, f"{done} of {required} satisfied" if required else "not required"))
     return SummarySection("Checks at year end (valid or due soon)", tuple(rows))
 
 

@@ -174,7 +174,7 @@ def redact(session: Session, *, member_pk: int, actor_ids: set[int], pseudonym: 
         about = about | ((AuditEntry.entity_type == "users") & AuditEntry.entity_id.in_(accounts))
     # Names as JSON stores them (json.dumps escapes quotes and non-ASCII), matched in any entry's content.
     encoded = [json.dumps(name)[1:-1] for name in dict.fromkeys(n for n in names if n and n.strip())]
-    mentions = or_(*(column.contains(text) for text in encoded
+    mentions = or_(*(column.contains(found) for found in encoded
                      for column in (AuditEntry.before, AuditEntry.after))) if encoded else false()
     by_actor = AuditEntry.actor_id.in_(sorted(actor_ids)) if actor_ids else false()
     query = select(AuditEntry).where(about | by_actor | mentions).order_by(AuditEntry.id)
@@ -188,9 +188,9 @@ def redact(session: Session, *, member_pk: int, actor_ids: set[int], pseudonym: 
                 values["entity_id"] = None
         else:
             for side in ("before", "after"):
-                for text in encoded:
-                    if values[side] and text in values[side]:
-                        values[side] = values[side].replace(text, pseudonym)
+                for found in encoded:
+                    if values[side] and found in values[side]:
+                        values[side] = values[side].replace(found, pseudonym)
         if entry.actor_id is not None and entry.actor_id in actor_ids:
             values["actor"] = pseudonym
         values["redacted_at"] = entry.redacted_at or when

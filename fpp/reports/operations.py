@@ -19,7 +19,7 @@ from fpp.audit import operations as audit
 from fpp.extensions import db, settings
 from fpp.annual.queries import year_rows
 from fpp.reports.models import QUEUED, RUNNING, PackJob
-from fpp.reports.queries import audit_rows, declaration_data, evidence_files
+from fpp.reports.queries import declaration_data, evidence_files
 from fpp.timeutil import utcnow
 
 KINDS = {"declaration": "declaration workbook", "summary": "board summary", "pack": "evidence pack"}

@@ -12,7 +12,7 @@ from datetime import datetime, time
 
 from sqlalchemy import select
 
-from checks import CATALOGUE, expiry_date
+from checks.rules import record_expiry
 from checks.annual import ASSESSMENT_OUTCOMES
 from checks.years import year_bounds
 from checks.people import POSITION_LABELS
@@ -31,8 +31,6 @@ from fpp.register.models import CheckRecord, Evidence
 from fpp.register.operations import evidence_path
 from fpp.timeutil import utcnow
 
-CHECK_COLUMNS = tuple((c.code, c.label) for c in CATALOGUE)
-LABELS = dict(CHECK_COLUMNS)
 
 
 def declaration_data(year: int, rows: list[YearRow] | None = None) -> DeclarationData:
@@ -122,8 +120,9 @@ def check_record_rows(members: dict, year: int) -> Iterator[CheckRecordRow]:
         member = members[record.member_pk]
         yield CheckRecordRow(
             member_id=member.member_id, member_name=member.name, check_code=record.code,
-            check_label=LABELS[record.code], completed_on=record.completed_on, outcome=record.outcome,
-            expires_on=None if record.outcome == "not_applicable" else expiry_date(record.code, record.completed_on, rules),
+            check_label=rules.label(record.code), completed_on=record.completed_on, outcome=record.outcome,
+            expires_on=None if record.outcome == "not_applicable" or not rules.holds(record.code)
+            else record_expiry(record.code, record.completed_on, record.expires_on, rules),
             reference=record.reference, dbs_level=record.dbs_level, recorded_by=users.get(record.recorded_by_id),
             recorded_at=record.recorded_at, evidence=tuple(evidence.get(record.id, ())))
 
@@ -146,17 +145,17 @@ def exception_rows(members: dict, year: int) -> Iterator[ExceptionRow]:
     """Issues found, decisions on them, disclosures in attestations, and outcomes with mitigations or
     concerns, dated within the year."""
     start, end = year_bounds(year)
-    users = _user_labels()
+    users, label = _user_labels(), settings().rules.label
     records = db.session.execute(select(CheckRecord).where(
         CheckRecord.member_pk.in_(list(members)), CheckRecord.deleted_at.is_(None), CheckRecord.outcome == "issue")
         .order_by(CheckRecord.completed_on, CheckRecord.id)).scalars()
     for record in records:
         member = members[record.member_pk]
         if start <= record.completed_on <= end:
-            yield ExceptionRow(member.member_id, member.name, LABELS[record.code], record.completed_on, "issue",
+            yield ExceptionRow(member.member_id, member.name, label(record.code), record.completed_on, "issue",
                                record.notes)
         if record.decision_on and start <= record.decision_on <= end:
-            yield ExceptionRow(member.member_id, member.name, LABELS[record.code], record.decision_on, "decision",
+            yield ExceptionRow(member.member_id, member.name, label(record.code), record.decision_on, "decision",
                                f"Accepted: {record.decision_note or ''}".strip(), users.get(record.decided_by_id))
     yield from _attestation_exceptions(members, year)
     yield from _assessment_exceptions(members, year, users)

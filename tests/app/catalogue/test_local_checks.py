@@ -10,7 +10,6 @@ from sqlalchemy import select
 from fpp.config import ConfigError, load_settings
 from fpp.extensions import db
 from fpp.register.models import CheckRecord
-from fpp.register.operations import record_check
 from checks import CHECK_CODES
 
 LOCAL = [
@@ -42,7 +41,7 @@ def status_document(runner, as_of="2026-06-30"):
 
 def test_local_checks_appear_in_the_status_json_after_the_standard_ones(runner, create_member, create_record):
     member = create_member(member_id="L001", start_on=date(2020, 1, 1))
-    executive = create_member(member_id="L002", position="executive", is_executive=True, start_on=date(2020, 1, 1))
+    create_member(member_id="L002", position="executive", is_executive=True, start_on=date(2020, 1, 1))
     create_record(member, "interests_review", date(2026, 2, 1))
     create_record(member, "right_to_work_limited", date(2026, 1, 10), expires_on=date(2026, 8, 1))
     document = status_document(runner)
@@ -96,7 +95,6 @@ def test_a_check_removed_from_the_configuration_is_retired_not_deleted(
         app, engine, settings_overrides, monkeypatch, create_member, create_record, runner, client, login):
     member = create_member(member_id="R001", name="Rita Retired")
     create_record(member, "interests_review", date(2026, 2, 1), notes="Interests reviewed")
-    from tests.fixtures.app import rolled_back_app
     fewer = {**settings_overrides, "checks_local": LOCAL[1:]}
     app.extensions["fpp_settings"] = load_settings(os.devnull, fewer, environ={})
     document = status_document(runner)
@@ -178,3 +176,65 @@ def test_the_contract_workbook_refuses_a_bad_local_check_row_naming_the_cell(run
     result = runner("import", _contract_workbook(tmp_path, [row]))
     assert result.exit_code == 1 and message in result.output and "Checks" in result.output
     assert db.session.execute(select(CheckRecord)).first() is None
+
+
+def test_a_local_check_reaches_every_export_the_mail_and_the_calendar(app, client, login, runner, create_member,
+                                                                        create_record, create_user, tmp_path):
+    """The declaration workbook, the pack's workbook and evidence, the board summary (in the workbook), the
+    tracker export, a reminder and the calendar feed all name a local check by its label."""
+    import io
+    import zipfile
+
+    from icalendar import Calendar
+    from openpyxl import load_workbook
+
+    from fpp.register.operations import add_evidence
+    from fpp.timeutil import freeze
+    from datetime import datetime
+    create_user("secretary", email="sec@example.nhs.uk")
+    member = create_member(member_id="X001", name="Xena Local", email="xena@example.nhs.uk", start_on=date(2020, 1, 1))
+    record = create_record(member, "right_to_work_limited", date(2025, 6, 1), expires_on=date(2026, 6, 20))
+    add_evidence(record, "visa.pdf", io.BytesIO(b"%PDF-1.4 visa"), None)
+    db.session.commit()
+    with freeze(datetime(2026, 6, 1, 6, 0)):
+        workbook = tmp_path / "declaration.xlsx"
+        assert runner("export", "declaration", "--year", "2025", "--output", workbook).exit_code == 0
+        sheet = load_workbook(workbook)["Board members"]
+        headers = [c.value for row in sheet.iter_rows(max_row=3) for c in row if c.value]
+        assert "Time-limited right to work: status" in headers and "Declared interests review: status" in headers
+
+        pack = tmp_path / "pack.zip"
+        assert runner("export", "pack", "--year", "2025", "--output", pack).exit_code == 0, "pack"
+        with zipfile.ZipFile(pack) as archive:
+            assert any(name.endswith("visa.pdf") and "right_to_work_limited" in name for name in archive.namelist())
+
+        tracker = tmp_path / "tracker.xlsx"
+        assert runner("export", "tracker", "--as-of", "2026-06-01", "--output", tracker).exit_code == 0
+        headers = [c.value for c in load_workbook(tracker).worksheets[0][1]]
+        assert "Time-limited right to work" in headers and "Overseas police check" in headers
+
+        assert runner("reminders", "run", "--as-of", "2026-06-01").exit_code == 0
+        from fpp.reminders.models import OutboxMessage
+        mail = db.session.execute(select(OutboxMessage).where(OutboxMessage.recipient == "xena@example.nhs.uk")).scalar_one()
+        assert "Time-limited right to work: valid until 20/06/2026" in mail.body_text
+        assert "Declared interests review" in mail.body_text  # missing: to be recorded
+
+        login("secretary")
+        feed = client.post("/calendar", data={"action": "create"}).data.decode()
+        url = "/calendar/feed/" + feed.split("/calendar/feed/", 1)[1].split(".ics", 1)[0] + ".ics"
+        summaries = [str(e["SUMMARY"]) for e in Calendar.from_ical(client.get(url).data).walk("VEVENT")]
+        assert "Time-limited right to work valid until 20/06/2026: Xena Local" in summaries
+
+
+def test_a_tracker_column_named_as_a_local_check_imports_into_it(runner, tmp_path):
+    from openpyxl import Workbook
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Name", "ESR no.", "Exec / NED", "Job title", "Date appointed", "Declared interests review"])
+    sheet.append(["Tia Tracker", "2001", "NED", "Non-executive director", date(2020, 1, 1), date(2026, 2, 1)])
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    result = runner("import-tracker", path)
+    assert result.exit_code == 0, result.output
+    record = db.session.execute(select(CheckRecord).where(CheckRecord.code == "interests_review")).scalar_one()
+    assert record.completed_on == date(2026, 2, 1)
