@@ -1,7 +1,7 @@
 """A catalogue a trust can extend (issue 14): a record of a check configured with per-record expiry
 carries the expiry date stated on its document.
 
-Revision ID: 0840
+Revision ID: 0840_local_checks
 Revises: 0830_frameworks
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0840"
-down_revision = "0700"  # TEMPORARY while 0800-0830 are written; becomes "0830_frameworks"
+revision = "0840_local_checks"
+down_revision = "0830_frameworks"
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0860_outbox_message_reminders"
-down_revision = "0700"  # the lead chains it after the other 08xx revisions
+down_revision = "0840_local_checks"
 branch_labels = None
 depends_on = None
 
