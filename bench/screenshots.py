@@ -100,20 +100,21 @@ def main() -> int:
     save = not (args.measure or args.local_checks)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         app, server = serve(Path(tmp), args.local_checks)
-        shots = {"board": "/board", "member": member_path(app, "Michael Brennan"), "audit": "/audit"}
+        shots = {"board": "/board", "member": member_path(app, "Gareth Hughes"), "audit": "/audit"}
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             sign_in_in_browser(page, app.base_url, SECRETARY, DEMO_PASSWORD)
             for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900})
+                page.set_viewport_size({"width": width, "height": 1000 if width > 400 else 1400})
                 for name, path in shots.items():
                     page.goto(app.base_url + path)
                     if name == "board":
                         print(f"{width} px: board {page.evaluate(MEASURE)}")
                     if save:
                         target = args.out / f"{name}-{width}.png"
-                        page.screenshot(path=str(target), full_page=True)
+                        # The audit trail runs to thousands of rows: its first screen is what a reader sees.
+                        page.screenshot(path=str(target), full_page=name != "audit")
                         print(f"saved {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
         finally:
             browser.close()

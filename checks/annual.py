@@ -13,8 +13,9 @@ from typing import Any
 
 from checks.catalogue import REGULATION_5_CODES
 from checks.frameworks import PACKAGE_FRAMEWORKS, Item
-from checks.rules import CONCERN, DUE_SOON, EXPIRED, MISSING, NOT_REQUIRED, VALID, MemberFacts
-from checks.years import year_bounds
+from checks.rules import CONCERN, DUE_SOON, EXPIRED, MISSING, NOT_REQUIRED, VALID, CheckStatus, MemberFacts
+from checks.wording import date_phrase, short_date
+from checks.years import year_bounds, year_label, year_of
 
 SATISFIED = frozenset({VALID, DUE_SOON, NOT_REQUIRED})
 # The outcomes of a member's annual assessment (FPPT.md section 6), not to be confused with the outcomes
@@ -144,6 +145,170 @@ def outcome_problem(outcome: str, reg5_statuses: Mapping[str, str], discloses_pa
             return "outcome", ("Fit and proper cannot be recorded: the member's latest self-attestation "
                                "discloses a Schedule 4 part 1 ground")
     return None
+
+
+# A decision on an issue record: accepted with a mitigation (the record counts as clear from the decision
+# date), or not accepted with a reason (the check stays a concern). Both are final for that record.
+ACCEPTED, NOT_ACCEPTED = "accepted", "not_accepted"
+DECISION_OUTCOMES = (ACCEPTED, NOT_ACCEPTED)
+
+
+def decision_problem(decision: str | None, note: str | None) -> tuple[str, str] | None:
+    """(field, message) if this decision may not be recorded as given; None if it may."""
+    if decision not in DECISION_OUTCOMES:
+        return "decision", "Choose whether the issue is accepted"
+    if not (note or "").strip():
+        if decision == ACCEPTED:
+            return "decision_note", "Write the mitigation note: why the issue is accepted"
+        return "not_accepted_reason", "Write the reason the issue is not accepted"
+    return None
+
+
+def judged_on_phrase(judged_on: date, today: date) -> str:
+    """Against which date a member's readiness is judged (their `year_end_for`): "31/03/2026 (year end)"
+    or "30/09/2025 (last day in post)", with ", forecast" while that day is still to come."""
+    kind = "year end" if judged_on == year_bounds(year_of(judged_on))[1] else "last day in post"
+    return f"{short_date(judged_on)} ({kind}{', forecast' if judged_on > today else ''})"
+
+
+def fit_refusal_explanation(year_end_on: date, year_end_unready: Collection[str],
+                            statuses_now: Mapping[str, CheckStatus], judged_now_on: date, today: date,
+                            discloses_part1_ground: bool, labels: Mapping[str, str],
+                            regulation_5_codes: Collection[str] = REGULATION_5_CODES) -> str | None:
+    """Why `fit_and_proper` is refused on `judged_now_on` (today, or a leaver's last day), said against the
+    year-end readiness it may differ from; None when it may be recorded. `statuses_now` are the checks'
+    statuses on `judged_now_on` (named in their order: the catalogue's), `year_end_unready` the checks not
+    satisfied at the year end."""
+    blocking = [code for code in statuses_now if code in regulation_5_codes
+                and statuses_now[code].status in (MISSING, EXPIRED, CONCERN)]
+    if not blocking and not discloses_part1_ground:
+        return None
+    when = "today" if judged_now_on == today else f"on {short_date(judged_now_on)}, the last day in post,"
+    readiness = ("Ready" if not year_end_unready else "Not ready") + f" at {short_date(year_end_on)}"
+    if not blocking:
+        return (f"{readiness}; {when} the latest self-attestation discloses a Schedule 4 part 1 ground: "
+                "fit and proper cannot be recorded")
+    reasons = [f"{labels.get(code, code)} {_blocking_words(statuses_now[code])}" for code in blocking]
+    if discloses_part1_ground:
+        reasons.append("the latest self-attestation discloses a Schedule 4 part 1 ground")
+    if len(blocking) == 1 and not discloses_part1_ground:
+        until = {MISSING: "it is recorded", EXPIRED: "it is renewed",
+                 CONCERN: "the issue is accepted or a clear check is recorded"}[statuses_now[blocking[0]].status]
+    else:
+        until = "each is put right"
+    tail = "" if discloses_part1_ground else ", or record with mitigations"
+    return f"{readiness}; {when} {_and(reasons)}: fit and proper cannot be recorded until {until}{tail}"
+
+
+def _blocking_words(status: CheckStatus) -> str:
+    if status.status == EXPIRED:
+        return date_phrase(EXPIRED, status.expires_on) or "expired"
+    return "missing" if status.status == MISSING else "a concern"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# ---- Signing the declaration: what it needs first (FPPT.md section 6) -----------------------------
+
+YEAR_NOT_ENDED, NOBODY_SERVED, OUTCOMES_MISSING, DECISIONS_OUTSTANDING, UNCHANGED = (
+    "year_not_ended", "nobody_served", "outcomes_missing", "decisions_outstanding", "unchanged")
+
+
+@dataclass(frozen=True)
+class SigningMember:
+    """One member of the year's board as signing sees them."""
+
+    member_pk: int
+    member_id: str
+    name: str
+    year_end_on: date
+    has_outcome: bool
+    concern_codes: frozenset[str] = frozenset()  # the checks that are a concern at the member's year end
+
+
+@dataclass(frozen=True)
+class OpenIssue:
+    """A live issue record with no decision yet."""
+
+    record_id: int
+    member_pk: int
+    code: str
+    label: str
+    completed_on: date
+
+
+@dataclass(frozen=True)
+class SigningFacts:
+    year: int
+    today: date
+    members: tuple[SigningMember, ...]
+    open_issues: tuple[OpenIssue, ...]
+    signed_version: int | None  # the latest signed version, None if unsigned
+    changed_since: bool  # the content differs from that version's
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """One precondition signing does not meet yet, with the members or issues it is about."""
+
+    key: str
+    message: str
+    members: tuple[SigningMember, ...] = ()
+    issues: tuple[tuple[OpenIssue, SigningMember], ...] = ()
+
+
+@dataclass(frozen=True)
+class SigningReadiness:
+    unmet: tuple[Unmet, ...]
+    opens_on: date  # the first day signing is possible (1 April after the year)
+    members: int  # how many members are declared
+    with_outcome: int
+
+    @property
+    def can_sign(self) -> bool:
+        return not self.unmet
+
+    @property
+    def message(self) -> str:
+        return " ".join(u.message for u in self.unmet)
+
+    def is_met(self, key: str) -> bool:
+        return all(u.key != key for u in self.unmet)
+
+
+def signing_preconditions(facts: SigningFacts) -> SigningReadiness:
+    """Everything signing the year's declaration needs, in the order the chair meets them: the year has
+    ended (signing opens on 1 April after it), somebody served, every member has an outcome, no issue that
+    makes a check a concern at a member's year end waits for a decision, and there is something new to sign
+    (unsigned, or changed since the latest version)."""
+    _, end = year_bounds(facts.year)
+    opens_on = date(end.year, 4, 1)
+    unmet = []
+    if facts.today < opens_on:
+        unmet.append(Unmet(YEAR_NOT_ENDED, f"The year {year_label(facts.year)} ends on {short_date(end)}: "
+                                           f"signing opens on {short_date(opens_on)}."))
+    if not facts.members:
+        unmet.append(Unmet(NOBODY_SERVED, f"Nobody served in {year_label(facts.year)}: there is nothing to declare."))
+    missing = tuple(m for m in facts.members if not m.has_outcome)
+    if missing:
+        unmet.append(Unmet(OUTCOMES_MISSING, "Record an outcome for every member first. Missing: "
+                                             f"{', '.join(m.name for m in missing)}.", members=missing))
+    by_pk = {m.member_pk: m for m in facts.members}
+    outstanding = tuple((issue, by_pk[issue.member_pk]) for issue in facts.open_issues
+                        if issue.member_pk in by_pk and issue.code in by_pk[issue.member_pk].concern_codes
+                        and issue.completed_on <= by_pk[issue.member_pk].year_end_on)
+    if outstanding:
+        listed = ", ".join(f"{issue.label} of {member.name} ({short_date(issue.completed_on)})"
+                           for issue, member in outstanding)
+        unmet.append(Unmet(DECISIONS_OUTSTANDING, "Decide on every open issue first (accept it or not). "
+                                                  f"Waiting: {listed}.", issues=outstanding))
+    if facts.signed_version is not None and not facts.changed_since:
+        unmet.append(Unmet(UNCHANGED, f"Version {facts.signed_version} is already signed and nothing has "
+                                      "changed since."))
+    return SigningReadiness(tuple(unmet), opens_on, len(facts.members),
+                            sum(1 for m in facts.members if m.has_outcome))
 
 
 # ---- The Board Member Reference (FPPT.md section 5a) ---------------------------------------------

@@ -67,10 +67,13 @@ def _in_sentence(label: str) -> str:
     return label if first[1:2].isupper() else label[:1].lower() + label[1:]
 
 
-def action_phrase(status: str, label: str, expires_on: date | None) -> str:
+def action_phrase(status: str, label: str, expires_on: date | None, not_accepted_on: date | None = None) -> str:
     """What to do about a check in `status`: "Record the DBS check" (missing), "Renew by 16/11/2026" (due
     soon: the last valid day), "Renew now: expired since 17/11/2026" (expired), "Record a decision on the
-    issue" (a concern); "" for a status that needs nothing (valid, not required)."""
+    issue" (a concern), or "The issue was not accepted on 01/03/2026" (a concern already decided against,
+    `not_accepted_on`); "" for a status that needs nothing (valid, not required)."""
+    if status == CONCERN and not_accepted_on is not None:
+        return f"The issue was not accepted on {short_date(not_accepted_on)}"
     if status == MISSING:
         return f"Record the {_in_sentence(label)}"
     if status == DUE_SOON and expires_on is not None:

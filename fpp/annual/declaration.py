@@ -11,10 +11,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from checks.annual import ASSESSMENT_OUTCOMES, content_hash, diff_content
+from checks.annual import (ASSESSMENT_OUTCOMES, OpenIssue, SigningFacts, SigningMember, SigningReadiness,
+                           content_hash, diff_content, signing_preconditions)
+from checks.rules import CONCERN
 from checks.years import year_bounds, year_label
 from fpp.annual.models import Declaration
-from fpp.annual.queries import YearRow, user_label, year_rows
+from fpp.annual.queries import YearRow, open_issues, user_label, year_rows
 
 
 @dataclass(frozen=True)
@@ -101,3 +103,29 @@ def declaration_state(year: int, rows: list[YearRow] | None = None) -> Declarati
         return DeclarationState(latest, False, [], content)
     changes = diff_content(json.loads(latest.content), content) or ["The declared content changed."]
     return DeclarationState(latest, True, changes, content)
+
+
+def signing_facts(year: int, rows: list[YearRow], state: DeclarationState) -> SigningFacts:
+    """What signing the year's declaration depends on, as plain data for `checks.annual.signing_preconditions`."""
+    from fpp.extensions import settings
+    from fpp.timeutil import today
+    rules = settings().rules
+    members = tuple(SigningMember(row.member.id, row.member.member_id, row.member.name, row.year_end_on,
+                                  row.assessment is not None,
+                                  frozenset(c for c, s in row.year_end.checks.items() if s.status == CONCERN))
+                    for row in rows)
+    issues = tuple(OpenIssue(r.id, r.member_pk, r.code, rules.label(r.code), r.completed_on)
+                   for records in open_issues([m.member_pk for m in members]).values() for r in records)
+    return SigningFacts(year, today(), members, tuple(sorted(issues, key=lambda i: (i.completed_on, i.record_id))),
+                        state.latest.version if state.latest else None, state.is_stale)
+
+
+def signing_readiness(year: int, rows: list[YearRow] | None = None,
+                      state: DeclarationState | None = None) -> SigningReadiness:
+    """Whether the chair can sign the year's declaration now, and what is missing if not: the one answer
+    the signing page, the declaration page and `operations.sign_declaration` share. `rows` and `state`
+    when the caller already has them."""
+    from fpp.extensions import settings
+    rows = year_rows(year, settings().rules) if rows is None else rows
+    state = declaration_state(year, rows) if state is None else state
+    return signing_preconditions(signing_facts(year, rows, state))

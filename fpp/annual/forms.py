@@ -6,7 +6,7 @@ from functools import cache
 from wtforms import PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from checks.annual import ASSESSMENT_OUTCOME_LABELS, ASSESSMENT_OUTCOMES, assess_answers
+from checks.annual import ACCEPTED, ASSESSMENT_OUTCOME_LABELS, ASSESSMENT_OUTCOMES, NOT_ACCEPTED, assess_answers
 from checks.frameworks import Framework
 from fpp.forms import BaseForm, DateInputField
 
@@ -77,8 +77,16 @@ class OutcomeForm(BaseForm):
 
 
 class DecisionForm(BaseForm):
-    decision_note = TextAreaField("Mitigation note: why the issue is accepted",
-                                  validators=[InputRequired("Write the mitigation note"), Length(max=5000)])
+    decision = RadioField("Decision", choices=[
+        (ACCEPTED, "Accept the issue, with a mitigation: the check counts as clear from today"),
+        (NOT_ACCEPTED, "Do not accept the issue: the check stays a concern")],
+        validators=[InputRequired("Choose whether the issue is accepted")])
+    decision_note = TextAreaField("Mitigation note: why the issue is accepted", validators=[Optional(), Length(max=5000)])
+    not_accepted_reason = TextAreaField("Reason the issue is not accepted", validators=[Optional(), Length(max=5000)])
+
+    def note(self) -> str | None:
+        """The mitigation note or the reason, whichever the decision needs."""
+        return self.not_accepted_reason.data if self.decision.data == NOT_ACCEPTED else self.decision_note.data
 
 
 class SignForm(BaseForm):

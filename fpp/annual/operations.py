@@ -8,8 +8,9 @@ import json
 from collections.abc import Mapping
 
 from checks import Rules
-from checks.annual import (ATTESTATION_FORM_VERSION, MITIGATED, NOT_FIT, assess_answers, canonical_json,
-                           content_hash, decider_refusal, outcome_problem, served_in_year)
+from checks.annual import (ACCEPTED, ATTESTATION_FORM_VERSION, MITIGATED, NOT_ACCEPTED, NOT_FIT, assess_answers,
+                           canonical_json, content_hash, decider_refusal, decision_problem, outcome_problem,
+                           served_in_year)
 from checks.frameworks import Framework
 from checks.years import year_bounds, year_label, year_of
 from fpp.annual import frameworks, queries
@@ -18,7 +19,7 @@ from fpp.audit import operations as audit
 from fpp.auth.models import User
 from fpp.auth.operations import confirm_password
 from fpp.errors import DomainError
-from fpp.extensions import db
+from fpp.extensions import db, settings
 from fpp.people.models import Member
 from fpp.register.models import CheckRecord
 from fpp.register.operations import record_check
@@ -159,47 +160,43 @@ def _save_assessment(member: Member, year: int, user: User, values: dict) -> Ass
     return assessment
 
 
-def decide_on_record(record: CheckRecord, user: User, note: str | None) -> CheckRecord:
-    """Accept an issue record with a mitigation note, from today (it then counts as clear). The chair
-    decides on others' records, the SID on the chair's; nobody on their own."""
+def decide_on_record(record: CheckRecord, user: User, note: str | None, decision: str | None = ACCEPTED) -> CheckRecord:
+    """Decide on an issue record, from today: accepted with a mitigation note (it then counts as clear), or
+    not accepted with a reason (it stays a concern). The chair decides on others' records, the SID on the
+    chair's; nobody on their own. A record is decided once."""
     member = db.session.get(Member, record.member_pk)
     refusal = decider_refusal(user.role, user.member_pk, member.id, queries.is_chair_member(member), "decision")
     if refusal:
-        raise DomainError(refusal, "decision_note")
+        raise DomainError(refusal, "decision")
     if record.deleted_at is not None:
-        raise DomainError("This record was deleted; there is nothing to decide.", "decision_note")
+        raise DomainError("This record was deleted; there is nothing to decide.", "decision")
     if record.outcome != "issue":
-        raise DomainError("Only a record that found an issue needs a decision.", "decision_note")
+        raise DomainError("Only a record that found an issue needs a decision.", "decision")
     if record.decision_on is not None:
-        raise DomainError(f"This issue was already accepted on {record.decision_on:%d/%m/%Y}.", "decision_note")
-    if not (note or "").strip():
-        raise DomainError("Write the mitigation note: why the issue is accepted", "decision_note")
+        done = "not accepted" if record.decision_outcome == NOT_ACCEPTED else "accepted"
+        raise DomainError(f"This issue was already {done} on {record.decision_on:%d/%m/%Y}.", "decision")
+    problem = decision_problem(decision, note)
+    if problem:
+        raise DomainError(problem[1], problem[0])
     before = audit.snapshot(record)
-    record.decision_on, record.decision_note, record.decided_by_id = today(), note.strip(), user.id
+    record.decision_on, record.decision_outcome = today(), decision
+    record.decision_note, record.decided_by_id = note.strip(), user.id
     audit.record_change("check.decide", record, before, member_pk=record.member_pk)
     return record
 
 
 def sign_declaration(year: int, user: User, password: str) -> Declaration:
     """Sign the year's declaration as the chair: a new version binding the SHA-256 of the canonical
-    content. Refused before the year ends, while any member lacks an outcome, and when the latest
-    version is signed and nothing changed since."""
-    from fpp.annual.declaration import declaration_state
+    content. Refused unless every precondition holds (`fpp.annual.declaration.signing_readiness`: the year
+    has ended, every member has an outcome, no issue waits for a decision, something new to sign)."""
+    from fpp.annual.declaration import declaration_state, signing_readiness
     if user.role != "chair":
         raise DomainError("Only the chair signs the annual declaration.", "password")
-    _, end = year_bounds(year)
-    if today() <= end:
-        raise DomainError(f"The year {year_label(year)} ends on {end:%d/%m/%Y}: sign the declaration after that.",
-                          "password")
-    state = declaration_state(year)
-    missing = [m["name"] for m in state.content["members"] if m["outcome"] is None]
-    if not state.content["members"]:
-        raise DomainError(f"Nobody served in {year_label(year)}: there is nothing to declare.", "password")
-    if missing:
-        raise DomainError(f"Record an outcome for every member first. Missing: {', '.join(missing)}.", "password")
-    if state.latest is not None and not state.is_stale:
-        raise DomainError(f"Version {state.latest.version} is already signed and nothing has changed since.",
-                          "password")
+    rows = queries.year_rows(year, settings().rules)
+    state = declaration_state(year, rows)
+    readiness = signing_readiness(year, rows, state)
+    if not readiness.can_sign:
+        raise DomainError(readiness.message, "password")
     confirm_password(user, password)
     declaration = Declaration(
         year=year, version=(state.latest.version + 1) if state.latest else 1, statement=state.content["statement"],

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from checks import MemberStatus, Rules, is_short_interim
-from checks.annual import served_in_year, unready_checks, year_end_for
+from checks.annual import NOT_ACCEPTED, fit_refusal_explanation, served_in_year, unready_checks, year_end_for
 from checks.years import year_bounds
 from fpp.annual.models import Assessment, Attestation, AttestationRequest, Declaration, LeaverReference
 from fpp.auth.models import User
@@ -174,3 +174,36 @@ def open_issues(member_pks: list[int]) -> dict[int, list]:
     for record in db.session.execute(query).scalars():
         grouped.setdefault(record.member_pk, []).append(record)
     return grouped
+
+
+def not_accepted_issues(member_pks: list[int], year: int) -> dict[int, list]:
+    """Live issue records completed by the year's end whose decision (on or after the year's start) did not
+    accept them, per member, oldest first: the year view shows them beside the open ones."""
+    from fpp.register.models import CheckRecord
+    start, end = year_bounds(year)
+    query = (select(CheckRecord).where(CheckRecord.member_pk.in_(member_pks), CheckRecord.outcome == "issue",
+                                       CheckRecord.decision_outcome == NOT_ACCEPTED, CheckRecord.decision_on >= start,
+                                       CheckRecord.completed_on <= end, CheckRecord.deleted_at.is_(None))
+             .order_by(CheckRecord.completed_on, CheckRecord.id))
+    grouped: dict[int, list] = {}
+    for record in db.session.execute(query).scalars():
+        grouped.setdefault(record.member_pk, []).append(record)
+    return grouped
+
+
+def fit_refusal_today(member: Member, year: int, rules: Rules, today: date) -> str | None:
+    """Why `fit_and_proper` would be refused for the member today (a leaver: on their last day), said
+    against their readiness at the year's end (`checks.annual.fit_refusal_explanation`); None if it would
+    not be, or if the member did not serve in the year."""
+    from fpp.register.queries import member_row
+    if not served_in_year(member.facts, year) or year_bounds(year)[0] > today:
+        return None
+    year_end_on = year_end_for(member.facts, year)
+    at_year_end = member_row(member, year_end_on, rules).status.checks
+    judged_now_on = min(today, member.end_on) if member.end_on else today
+    now = member_row(member, judged_now_on, rules).status.checks
+    latest = latest_attestation(member.id, today)
+    return fit_refusal_explanation(
+        year_end_on, unready_checks({c: s.status for c, s in at_year_end.items()}), now, judged_now_on, today,
+        bool(latest and latest.discloses_part1_ground), {c.code: c.label for c in rules.catalogue},
+        rules.regulation_5_codes)

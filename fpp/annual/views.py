@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from checks.annual import ASSESSMENT_OUTCOME_LABELS, decider_refusal
+from checks.annual import ACCEPTED, ASSESSMENT_OUTCOME_LABELS, decider_refusal, judged_on_phrase
 from checks.years import year_bounds, year_label, year_of
 from fpp.access import READ_ALL, require_member_view, roles_required
 from fpp.annual import forms, frameworks, operations, queries
-from fpp.annual.declaration import declaration_state
+from fpp.annual.declaration import declaration_state, signing_readiness
 from fpp.annual.models import Attestation
 from fpp.extensions import db, settings, writes
 from fpp.errors import DomainError
@@ -92,6 +92,8 @@ def show_year(year: int):
     start, end = year_bounds(year)
     return render_template("annual/year.html", year=year, rows=rows, start=start, end=end,
                            issues=queries.open_issues([r.member.id for r in rows]),
+                           not_accepted=queries.not_accepted_issues([r.member.id for r in rows], year),
+                           judged_on=judged_on_phrase,
                            state=declaration_state(year), is_current=year == year_of(today()),
                            request_form=forms.RequestAttestationsForm(), rules=settings().rules,
                            today=today(), can_act=_can_act, framework=frameworks.for_year(year),
@@ -146,7 +148,8 @@ def record_outcome(year: int, member_pk: int):
             return redirect(url_for("annual.show_year", year=year))
     return render_template("annual/outcome_form.html", form=form, member=member, year=year,
                            assessment=assessment, refusal=refusal,
-                           latest=queries.latest_attestation(member.id, today()))
+                           latest=queries.latest_attestation(member.id, today()),
+                           fit_refused=queries.fit_refusal_today(member, year, settings().rules, today()))
 
 
 @bp.route("/records/<int:record_id>/decision", methods=["GET", "POST"])
@@ -161,8 +164,12 @@ def decide_record(record_id: int):
     refusal = decider_refusal(current_user.role, current_user.member_pk, member.id,
                               queries.is_chair_member(member), "decision")
     if form.validate_on_submit():
-        if commit_or_fail(form, lambda: operations.decide_on_record(record, current_user, form.decision_note.data)):
-            flash(f"Decision recorded: the issue is accepted from {record.decision_on:%d/%m/%Y}.", "success")
+        if commit_or_fail(form, lambda: operations.decide_on_record(record, current_user, form.note(),
+                                                                   form.decision.data)):
+            flash(f"Decision recorded: the issue is accepted from {record.decision_on:%d/%m/%Y}."
+                  if record.decision_outcome == ACCEPTED else
+                  f"Decision recorded: the issue is not accepted ({record.decision_on:%d/%m/%Y}); the check "
+                  "stays a concern.", "success")
             return redirect(url_for("register.show_member", member_pk=member.id, _anchor=f"check-{record.code}"))
     return render_template("annual/decision_form.html", form=form, record=record, member=member, refusal=refusal)
 
@@ -170,8 +177,10 @@ def decide_record(record_id: int):
 @bp.route("/years/<year:year>/declaration")
 @roles_required(*READ_ALL)
 def show_declaration(year: int):
-    return render_template("annual/declaration.html", year=year, state=declaration_state(year),
-                           versions=queries.declarations(year))
+    rows = queries.year_rows(year, settings().rules)
+    state = declaration_state(year, rows)
+    return render_template("annual/declaration.html", year=year, state=state, versions=queries.declarations(year),
+                           readiness=signing_readiness(year, rows, state))
 
 
 @bp.route("/years/<year:year>/declaration/sign", methods=["GET", "POST"])
@@ -184,9 +193,11 @@ def sign_declaration(year: int):
         if signed is not None:
             flash(f"Declaration for {year_label(year)} signed (version {signed.version}).", "success")
             return redirect(url_for("annual.show_declaration", year=year))
-    year_end = year_bounds(year)[1]
-    return render_template("annual/sign.html", form=form, year=year, state=declaration_state(year),
-                           year_end=year_end, can_sign_yet=today() > year_end)
+    rows = queries.year_rows(year, settings().rules)
+    state = declaration_state(year, rows)
+    return render_template("annual/sign.html", form=form, year=year, state=state, year_end=year_bounds(year)[1],
+                           readiness=signing_readiness(year, rows, state), can_act=_can_act,
+                           members={row.member.id: row.member for row in rows})
 
 
 from fpp.annual import reference_views  # noqa: E402,F401  (its routes join this blueprint)

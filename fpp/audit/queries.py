@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, func, literal, select, union_all
 
 from exports import trail
 from fpp.audit.keys import register_keys
@@ -217,3 +217,96 @@ def filtered(action: str | None = None, entity_type: str | None = None, actor: s
 
 def distinct_actions() -> list[str]:
     return list(db.session.execute(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).scalars())
+
+
+def rows_page(query: Select, limit: int, offset: int) -> tuple[list[tuple[int, str | None, int]], int]:
+    """One page of the trail's rows, newest first, and how many rows there are: an entry outside any batch
+    is a row, and so is each batch (the entries of `query` sharing a batch id). Each row is (the newest
+    entry's id, the batch id or None, how many entries)."""
+    found = query.order_by(None).subquery()
+    singles = select(found.c.id.label("last_id"), literal(None, String).label("batch_id"),
+                     literal(1).label("n")).where(found.c.batch_id.is_(None))
+    batches = select(func.max(found.c.id).label("last_id"), found.c.batch_id, func.count().label("n")) \
+        .where(found.c.batch_id.is_not(None)).group_by(found.c.batch_id)
+    rows = union_all(singles, batches).subquery()
+    total = db.session.execute(select(func.count()).select_from(rows)).scalar()
+    page = db.session.execute(select(rows.c.last_id, rows.c.batch_id, rows.c.n)
+                              .order_by(rows.c.last_id.desc()).limit(limit).offset(offset)).all()
+    return [tuple(row) for row in page], total
+
+
+def entries_by_id(ids: list[int]) -> dict[int, AuditEntry]:
+    if not ids:
+        return {}
+    return {e.id: e for e in db.session.execute(select(AuditEntry).where(AuditEntry.id.in_(ids))).scalars()}
+
+
+def batch_details(query: Select, batch_ids: list[str], preview: int) -> tuple[dict[str, dict], dict[str, list]]:
+    """For each batch: its counts by action, first and last time and actor within `query` (the filters),
+    the import's own summary entry, and its first `preview` entries."""
+    if not batch_ids:
+        return {}, {}
+    found = query.where(AuditEntry.batch_id.in_(batch_ids)).order_by(None).subquery()
+    counted = db.session.execute(
+        select(found.c.batch_id, found.c.action, func.count(), func.min(found.c.id), func.min(found.c.at),
+               func.max(found.c.at), func.min(found.c.actor))
+        .group_by(found.c.batch_id, found.c.action)).all()
+    details: dict[str, dict] = {b: {"counts": [], "first_at": None, "last_at": None, "actor": ""} for b in batch_ids}
+    for batch_id, action, n, first_id, first_at, last_at, actor in sorted(counted, key=lambda r: r[3]):
+        info = details[batch_id]
+        info["counts"].append((action, n))
+        info["first_at"] = min(filter(None, (info["first_at"], first_at)))
+        info["last_at"] = max(filter(None, (info["last_at"], last_at)))
+        info["actor"] = info["actor"] or actor
+    summaries = db.session.execute(select(AuditEntry.batch_id, AuditEntry.after).where(
+        AuditEntry.batch_id.in_(batch_ids), AuditEntry.entity_type == "imports")).all()
+    for batch_id, after in summaries:
+        details[batch_id]["summary"] = _loads(after)
+    numbered = select(found.c.id, func.row_number().over(partition_by=found.c.batch_id, order_by=found.c.id)
+                      .label("n")).subquery()
+    first_ids = db.session.execute(select(numbered.c.id).where(numbered.c.n <= preview)).scalars().all()
+    previews: dict[str, list] = {b: [] for b in batch_ids}
+    for entry in sorted(entries_by_id(list(first_ids)).values(), key=lambda e: e.id):
+        previews[entry.batch_id].append(entry)
+    return details, previews
+
+
+def names_for(member_pks: set[int], user_ids: set[int]) -> tuple[dict[int, str], dict[int, str]]:
+    """Member ids to names and account ids to the account's member's name (else its e-mail address): one
+    query each, whatever the page holds."""
+    models = _mapped()
+    members, users = models["members"], models["users"]
+    names = {}
+    if member_pks:
+        names = dict(db.session.execute(select(members.id, members.name).where(members.id.in_(member_pks))).all())
+    accounts = {}
+    if user_ids:
+        rows = db.session.execute(select(users.id, users.email, members.name)
+                                  .outerjoin(members, members.id == users.member_pk)
+                                  .where(users.id.in_(user_ids))).all()
+        accounts = {pk: name or email for pk, email, name in rows}
+    return names, accounts
+
+
+def _mapped() -> dict[str, type]:
+    from fpp.extensions import Base
+    return {mapper.class_.__tablename__: mapper.class_ for mapper in Base.registry.mappers}
+
+
+def member_choices() -> list[tuple[int, str]]:
+    """Every member by name, for the filter (a purged member is no longer there)."""
+    members = _mapped()["members"]
+    return [tuple(r) for r in db.session.execute(select(members.id, members.name).order_by(members.name, members.id))]
+
+
+def field_order() -> dict[str, tuple[str, ...]]:
+    """Each audited table's fields in the order its model lists them (the order changes are shown in)."""
+    return {name: tuple(model.AUDITED) for name, model in _mapped().items() if hasattr(model, "AUDITED")}
+
+
+def role_labels() -> dict[str, str]:
+    """The accounts' role names, from the accounts feature's model module (not imported by name: every
+    feature imports the audit trail, so the trail imports none of them)."""
+    import sys
+    users = _mapped().get("users")
+    return dict(getattr(sys.modules.get(users.__module__), "ROLE_LABELS", {})) if users else {}

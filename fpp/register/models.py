@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Ind
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from checks import OUTCOMES, Record
+from checks.annual import ACCEPTED, DECISION_OUTCOMES
 from checks.records import DBS_LEVELS  # defined once, in checks
 from fpp.extensions import Base
 from fpp.people.models import Member
@@ -34,6 +35,8 @@ class CheckRecord(Base):
         CheckConstraint(column("outcome").in_(OUTCOMES), name="ck_check_records_outcome"),
         CheckConstraint(column("dbs_level").is_(None) | column("dbs_level").in_(DBS_LEVELS),
                         name="ck_check_records_dbs_level"),
+        CheckConstraint(column("decision_outcome").is_(None) | column("decision_outcome").in_(DECISION_OUTCOMES),
+                        name="ck_check_records_decision_outcome"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +54,7 @@ class CheckRecord(Base):
     expires_on: Mapped[date | None] = mapped_column(Date)  # stated on the document (per-record expiry checks)
     decision_on: Mapped[date | None] = mapped_column(Date)
     decision_note: Mapped[str | None] = mapped_column(Text)
+    decision_outcome: Mapped[str | None] = mapped_column(String(20))  # accepted or not_accepted (checks.annual)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -64,10 +68,11 @@ class CheckRecord(Base):
 
     AUDITED = ("member_pk", "code", "completed_on", "outcome", "reference", "dbs_level",
                "is_update_service", "notes", "searched_name", "searched_dob", "searched_by", "expires_on", "decision_on",
-               "decision_note", "decided_by_id", "deleted_at", "deletion_reason")
+               "decision_outcome", "decision_note", "decided_by_id", "deleted_at", "deletion_reason")
 
     def as_rule_record(self) -> Record:
-        return Record(self.completed_on, self.outcome, self.decision_on, ref=self, expires_on=self.expires_on)
+        accepted_on = self.decision_on if self.decision_outcome == ACCEPTED else None  # not accepted: a concern
+        return Record(self.completed_on, self.outcome, accepted_on, ref=self, expires_on=self.expires_on)
 
 
 class Evidence(Base):

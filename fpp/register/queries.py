@@ -88,6 +88,8 @@ def load_rule_records(member_pks: Collection[int] | None = None,
     and check, in one query. Which record counts stays the rules' choice (`checks.rules.latest_record`)."""
     query = select(CheckRecord.member_pk, CheckRecord.code, CheckRecord.completed_on, CheckRecord.outcome,
                    CheckRecord.decision_on, CheckRecord.expires_on).where(CheckRecord.deleted_at.is_(None))
+    # Only an accepted decision makes an issue count as clear; a not-accepted one leaves it a concern.
+    query = query.add_columns(CheckRecord.decision_outcome == "accepted")
     if member_pks is not None:
         query = query.where(CheckRecord.member_pk.in_(sorted(member_pks)))
     if as_of is not None:
@@ -95,11 +97,11 @@ def load_rule_records(member_pks: Collection[int] | None = None,
     grouped: dict[int, RecordsByCode] = {}
     day = _day_reader()
     with collector_paused():
-        for member_pk, code, completed_on, outcome, decision_on, expires_on in _driver_rows(query):
+        for member_pk, code, completed_on, outcome, decision_on, expires_on, accepted in _driver_rows(query):
             by_code = grouped.get(member_pk)
             if by_code is None:
                 by_code = grouped[member_pk] = {}
-            record = Record(day(completed_on), outcome, day(decision_on) if decision_on else None,
+            record = Record(day(completed_on), outcome, day(decision_on) if decision_on and accepted else None,
                             expires_on=day(expires_on) if expires_on else None)
             if code in by_code:
                 by_code[code].append(record)

@@ -36,13 +36,27 @@ def home():
 
 
 def _as_of_arg() -> tuple[date, str | None]:
+    """The board's date: the form's day, month and year (`as_of[day]`, ...), or `as_of` as YYYY-MM-DD (links
+    and bookmarks); today, with a message saying why, for anything that is not a real date."""
+    parts = [request.args.get(f"as_of[{part}]", "").strip() for part in ("day", "month", "year")]
+    if any(parts):
+        try:
+            if len(parts[2]) != 4:
+                raise ValueError("a year has four digits")
+            day, month, year = (int(part) for part in parts)
+            return date(year, month, day), None
+        except ValueError:
+            return today(), _NOT_A_DATE.format(" ".join(part or "?" for part in parts))
     text = request.args.get("as_of", "").strip()
     if not text:
         return today(), None
     try:
         return date.fromisoformat(text), None
     except ValueError:
-        return today(), f"“{text}” is not a date: showing today instead. Use the date picker (YYYY-MM-DD)."
+        return today(), _NOT_A_DATE.format(text)
+
+
+_NOT_A_DATE = "“{}” is not a date: showing today instead. Enter a day, month and year, for example 31 3 2026."
 
 
 @bp.route("/board")
@@ -85,16 +99,18 @@ def show_member(member_pk: int):
 def _what_needs_doing(row: queries.MemberRow, by_code: dict[str, list[CheckRecord]], rules) -> list[dict]:
     """The member page's opening list: each check that is a concern, expired, missing or due soon (most
     urgent first, then catalogue order), with what to do (`checks.wording.action_phrase`) and the undecided
-    issue a concern's decision is about."""
+    issue a concern's decision is about (none once the issue was decided: not accepted, it stays a concern)."""
     found = []
     for check in rules.catalogue:
         status = row.status.checks[check.code]
         if status.status not in NEEDS_DOING:
             continue
-        issue = next((r for r in by_code[check.code] if r.outcome == "issue" and r.decision_on is None
-                      and r.deleted_at is None), None)
-        found.append({"check": check, "status": status, "issue": issue,
-                      "action": action_phrase(status.status, check.label, status.expires_on)})
+        latest_issue = next((r for r in by_code[check.code] if r.outcome == "issue" and r.deleted_at is None), None)
+        undecided = latest_issue if latest_issue and latest_issue.decision_on is None else None
+        refused_on = latest_issue.decision_on if latest_issue and latest_issue.decision_on and \
+            latest_issue.decision_outcome == "not_accepted" else None
+        found.append({"check": check, "status": status, "issue": undecided,
+                      "action": action_phrase(status.status, check.label, status.expires_on, refused_on)})
     return sorted(found, key=lambda item: NEEDS_DOING.index(item["status"].status))
 
 

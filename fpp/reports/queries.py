@@ -156,7 +156,8 @@ def exception_rows(members: dict, year: int) -> Iterator[ExceptionRow]:
                                record.notes)
         if record.decision_on and start <= record.decision_on <= end:
             yield ExceptionRow(member.member_id, member.name, label(record.code), record.decision_on, "decision",
-                               f"Accepted: {record.decision_note or ''}".strip(), users.get(record.decided_by_id))
+                               f"{'Not accepted' if record.decision_outcome == 'not_accepted' else 'Accepted'}: "
+                               f"{record.decision_note or ''}".strip(), users.get(record.decided_by_id))
     yield from _attestation_exceptions(members, year)
     yield from _assessment_exceptions(members, year, users)
 

@@ -31,3 +31,14 @@ function openTargetedDetails() {
 }
 openTargetedDetails();
 window.addEventListener("hashchange", openTargetedDetails);
+
+// Printing a member page prints every check's history, folded or not; the folds come back afterwards.
+var foldedForPrint = [];
+window.addEventListener("beforeprint", function () {
+  foldedForPrint = Array.prototype.filter.call(document.querySelectorAll("main details"), function (d) { return !d.open; });
+  foldedForPrint.forEach(function (d) { d.open = true; });
+});
+window.addEventListener("afterprint", function () {
+  foldedForPrint.forEach(function (d) { d.open = false; });
+  foldedForPrint = [];
+});

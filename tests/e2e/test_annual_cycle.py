@@ -1,5 +1,5 @@
-"""The year in a real browser: requests, an attestation with a disclosure, decisions, outcomes, the signed
-declaration, and a later edit that makes it stale."""
+"""The year in a real browser: requests, an attestation with a disclosure, what signing still needs,
+decisions, outcomes, the signed declaration, and a later edit that makes it stale."""
 from __future__ import annotations
 
 import os
@@ -95,10 +95,16 @@ def test_the_annual_cycle(live_server, browser, csp_violations):
         chair = open_as(browser, base, "chair", csp_violations)
         chair.goto(f"{base}/years/2025")
         see(chair, "Disclosure made")
+        chair.goto(f"{base}/years/2025/declaration/sign")  # before the year ends: what is missing, no password
+        expect(chair.locator("#not-ready")).to_contain_text("Not ready to sign")
+        expect(chair.locator("#precondition-decisions")).to_contain_text("Self-attestation of Nina Ned")
+        expect(chair.locator("#password")).to_have_count(0)
+        chair.goto(f"{base}/years/2025")
         chair.click("a:has-text('Decide')")
+        chair.check("input[name=decision][value=accepted]")
         chair.fill("#decision_note", "Minor motoring offence, declared; no bearing on the role.")
-        chair.click("button:has-text('Accept the issue')")
-        see(chair, "Decision recorded")
+        chair.click("button:has-text('Record the decision')")
+        see(chair, "Decision recorded: the issue is accepted")
         for name in ("Nina Ned", "Sam Sid"):
             record_outcome(chair, base, name)
             see(chair, "Outcome recorded for " + name)
@@ -118,6 +124,9 @@ def test_the_annual_cycle(live_server, browser, csp_violations):
         chair, secretary = (open_as(browser, base, role, csp_violations) for role in ("chair", "secretary"))
         chair.goto(f"{base}/years/2025/declaration")
         chair.click("a:has-text('Sign the declaration')")
+        expect(chair.locator("#preconditions")).to_contain_text("None waits.")
+        expect(chair.locator("#not-ready")).to_have_count(0)
+        shot(chair, "sign")
         chair.fill("#password", PASSWORD)
         chair.click("button:has-text('Sign the declaration')")
         see(chair, "Declaration for 2025/26 signed (version 1).")

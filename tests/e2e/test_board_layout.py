@@ -34,9 +34,9 @@ GEOMETRY = """() => { const table = document.querySelector(".fpp-matrix"); const
             return {left: b.left, right: b.right}; })()}; }"""
 
 
-@pytest.fixture(params=[0, 3], ids=["standard", "three-local-checks"])
+@pytest.fixture
 def server(request, tmp_path, monkeypatch):
-    """The app on a fresh SQLite database, with 0 or 3 local checks, a secretary and two members: one
+    """The app on a fresh SQLite database, with 0 (or the parameter's number of) local checks, a secretary and two members: one
     missing everything, one whose DBS check expired and everything else missing."""
     from werkzeug.serving import make_server
 
@@ -46,13 +46,14 @@ def server(request, tmp_path, monkeypatch):
     from fpp.people.operations import create_member
     from fpp.register.operations import record_check
     from tests.fixtures.app import CHEAP_ARGON2, reset_schema
+    local_checks = getattr(request, "param", 0)
     url = f"sqlite:///{tmp_path / 'layout.sqlite3'}"
     reset_schema(url)
     for name in [n for n in os.environ if n.startswith("FPP_") and n != "FPP_TEST_DATABASE_URL"]:
         monkeypatch.delenv(name)
     app = create_app(config_path=os.devnull, overrides={
         "data_dir": str(tmp_path / "data"), "database_url": url, "secret_key": "layout",
-        "checks_local": LOCAL[:request.param], **CHEAP_ARGON2})
+        "checks_local": LOCAL[:local_checks], **CHEAP_ARGON2})
     with app.app_context():
         for number, (name, position, dbs_on) in enumerate((
                 ("Nobody Yet Recorded-Longname", "executive", None), ("Eric Expired", "ned", date(2020, 1, 1)))):
@@ -66,7 +67,7 @@ def server(request, tmp_path, monkeypatch):
     http = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
     app.base_url = f"http://127.0.0.1:{http.server_port}"
-    app.local_checks = request.param
+    app.local_checks = local_checks
     try:
         yield app
     finally:
@@ -75,6 +76,7 @@ def server(request, tmp_path, monkeypatch):
         db.engine.dispose()
 
 
+@pytest.mark.parametrize("server", [0, 3], indirect=True, ids=["standard", "three-local-checks"])
 def test_every_column_of_the_board_is_reachable_at_1280(page, server):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in_in_browser(page, server.base_url, "layout@example.nhs.uk", PASSWORD)
@@ -107,8 +109,6 @@ def test_every_column_of_the_board_is_reachable_at_1280(page, server):
 
 
 def test_at_375_each_member_is_a_card_with_what_needs_attention(page, server):
-    if server.local_checks:
-        pytest.skip("the cards are the same with local checks")
     sign_in_in_browser(page, server.base_url, "layout@example.nhs.uk", PASSWORD)
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(server.base_url + "/board")

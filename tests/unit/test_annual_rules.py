@@ -5,9 +5,11 @@ from datetime import date
 import pytest
 
 from checks import REGULATION_5_CODES, MemberFacts
-from checks.annual import (ATTESTATION_ITEMS, BMR_REQUIRED, assess_answers, bmr_problems, canonical_json,
-                           content_hash, decider_refusal, diff_content, outcome_problem, served_in_year,
-                           unready_checks, year_end_for)
+from checks.annual import (ATTESTATION_ITEMS, BMR_REQUIRED, OpenIssue, SigningFacts, SigningMember, assess_answers,
+                           bmr_problems, canonical_json, content_hash, decider_refusal, decision_problem,
+                           diff_content, fit_refusal_explanation, judged_on_phrase, outcome_problem, served_in_year,
+                           signing_preconditions, unready_checks, year_end_for)
+from checks.rules import CheckStatus
 
 VALID_REG5 = {code: "valid" for code in REGULATION_5_CODES}
 
@@ -128,3 +130,132 @@ def test_the_diff_reads_like_a_sentence():
         "Member E1005: dbs status at year end changed from valid to concern",
         "Member E1005: outcome changed from fit_and_proper to under_review",
         "Member X1: added to the year's board"]
+
+
+# ---- Decisions, readiness's date, fit and proper refused today, signing's preconditions (issue 13) ----
+
+@pytest.mark.parametrize("decision, note, field", [
+    ("accepted", "Explained", None), ("not_accepted", "Recent", None),
+    (None, "Explained", "decision"), ("maybe", "Explained", "decision"),
+    ("accepted", None, "decision_note"), ("accepted", "  ", "decision_note"),
+    ("not_accepted", "", "not_accepted_reason"), ("not_accepted", "\n", "not_accepted_reason"),
+])
+def test_a_decision_needs_a_choice_and_its_note(decision, note, field):
+    problem = decision_problem(decision, note)
+    assert (problem[0] if problem else None) == field
+
+
+@pytest.mark.parametrize("judged_on, today, phrase", [
+    (date(2026, 3, 31), date(2026, 4, 20), "31/03/2026 (year end)"),
+    (date(2026, 3, 31), date(2026, 3, 10), "31/03/2026 (year end, forecast)"),
+    (date(2025, 9, 30), date(2026, 3, 10), "30/09/2025 (last day in post)"),
+    (date(2026, 3, 20), date(2026, 3, 10), "20/03/2026 (last day in post, forecast)"),
+])
+def test_readiness_names_the_date_it_was_judged_against(judged_on, today, phrase):
+    assert judged_on_phrase(judged_on, today) == phrase
+
+
+LABELS = {"dbs": "DBS check", "insolvency": "Insolvency search", "social_media": "Social media and press search"}
+YEAR_END, LATER = date(2026, 3, 31), date(2026, 4, 20)
+
+
+def _now(**statuses) -> dict:
+    checks = {code: CheckStatus(code, "valid", date(2025, 6, 1), None, None) for code in sorted(REGULATION_5_CODES)}
+    for code, (status, expires_on) in statuses.items():
+        checks[code] = CheckStatus(code, status, None, expires_on, None)
+    return checks
+
+
+def test_fit_and_proper_refused_today_is_explained_against_the_year_end():
+    assert fit_refusal_explanation(YEAR_END, [], _now(dbs=("expired", date(2026, 4, 1))), LATER, LATER, False,
+                                   LABELS) == (
+        "Ready at 31/03/2026; today DBS check expired since 02/04/2026: fit and proper cannot be recorded until it "
+        "is renewed, or record with mitigations")
+
+
+@pytest.mark.parametrize("unready, statuses, part1, judged_on, expected", [
+    ([], {}, False, LATER, None),
+    ([], {"social_media": ("concern", None)}, False, LATER, None),  # not a Regulation 5 check
+    (["insolvency"], {"insolvency": ("missing", None)}, False, LATER,
+     "Not ready at 31/03/2026; today Insolvency search missing: fit and proper cannot be recorded until it is "
+     "recorded, or record with mitigations"),
+    ([], {"dbs": ("concern", None)}, False, LATER,
+     "Ready at 31/03/2026; today DBS check a concern: fit and proper cannot be recorded until the issue is "
+     "accepted or a clear check is recorded, or record with mitigations"),
+    ([], {"dbs": ("missing", None), "insolvency": ("expired", date(2026, 4, 1))}, False, LATER,
+     "Ready at 31/03/2026; today DBS check missing and Insolvency search expired since 02/04/2026: fit and proper "
+     "cannot be recorded until each is put right, or record with mitigations"),
+    ([], {}, True, LATER, "Ready at 31/03/2026; today the latest self-attestation discloses a Schedule 4 part 1 "
+                          "ground: fit and proper cannot be recorded"),
+    ([], {"dbs": ("missing", None)}, True, LATER, "Ready at 31/03/2026; today DBS check missing and the latest "
+     "self-attestation discloses a Schedule 4 part 1 ground: fit and proper cannot be recorded until each is put right"),
+    ([], {"dbs": ("expired", date(2026, 4, 1))}, False, date(2026, 4, 10),
+     "Ready at 31/03/2026; on 10/04/2026, the last day in post, DBS check expired since 02/04/2026: fit and proper "
+     "cannot be recorded until it is renewed, or record with mitigations"),
+])
+def test_fit_refusal_explanations(unready, statuses, part1, judged_on, expected):
+    assert fit_refusal_explanation(YEAR_END, unready, _now(**statuses), judged_on, LATER, part1, LABELS) == expected
+
+
+def _member(pk: int, name: str, has_outcome: bool = True, concern: frozenset = frozenset(),
+            year_end_on: date = YEAR_END) -> SigningMember:
+    return SigningMember(pk, f"N0{pk}", name, year_end_on, has_outcome, concern)
+
+
+def _facts(members=(), issues=(), today=LATER, signed=None, changed=False) -> SigningFacts:
+    return SigningFacts(2025, today, tuple(members), tuple(issues), signed, changed)
+
+
+def _keys(readiness) -> list[str]:
+    return [u.key for u in readiness.unmet]
+
+
+def test_signing_can_succeed_when_everything_is_met():
+    readiness = signing_preconditions(_facts([_member(1, "Nina"), _member(2, "Sam")]))
+    assert readiness.can_sign and readiness.message == "" and readiness.opens_on == date(2026, 4, 1)
+    assert (readiness.members, readiness.with_outcome) == (2, 2)
+    assert signing_preconditions(_facts([_member(1, "Nina")], signed=1, changed=True)).can_sign  # stale: sign again
+
+
+@pytest.mark.parametrize("today, met", [(date(2026, 3, 31), False), (date(2026, 4, 1), True)])
+def test_signing_opens_on_1_april_after_the_year(today, met):
+    readiness = signing_preconditions(_facts([_member(1, "Nina")], today=today))
+    assert readiness.can_sign is met
+    if not met:
+        assert readiness.message == "The year 2025/26 ends on 31/03/2026: signing opens on 01/04/2026."
+
+
+def test_every_unmet_precondition_is_listed_with_who_and_what():
+    issue = OpenIssue(7, 1, "dbs", "DBS check", date(2026, 1, 5))
+    members = [_member(1, "Nina", concern=frozenset({"dbs"})), _member(2, "Sam", has_outcome=False)]
+    readiness = signing_preconditions(_facts(members, [issue], today=date(2026, 3, 10)))
+    assert _keys(readiness) == ["year_not_ended", "outcomes_missing", "decisions_outstanding"]
+    assert [m.name for m in readiness.unmet[1].members] == ["Sam"] and readiness.with_outcome == 1
+    assert readiness.unmet[2].issues == ((issue, members[0]),)
+    assert "Missing: Sam." in readiness.message and "Waiting: DBS check of Nina (05/01/2026)." in readiness.message
+    assert not readiness.is_met("outcomes_missing") and readiness.is_met("unchanged")
+
+
+def test_nobody_served_and_nothing_changed_are_refused():
+    assert _keys(signing_preconditions(_facts())) == ["nobody_served"]
+    unchanged = signing_preconditions(_facts([_member(1, "Nina")], signed=2))
+    assert unchanged.message == "Version 2 is already signed and nothing has changed since."
+
+
+@pytest.mark.parametrize("code, completed_on, member_pk, outstanding", [
+    ("dbs", date(2026, 1, 5), 1, True),
+    ("dbs", date(2026, 3, 31), 1, True),  # on the last day
+    ("dbs", date(2026, 4, 2), 1, False),  # after the year: not what was declared
+    ("insolvency", date(2026, 1, 5), 1, False),  # its check is not a concern at the year end (a clear record since)
+    ("dbs", date(2026, 1, 5), 9, False),  # not on the year's board
+])
+def test_only_an_undecided_issue_behind_a_year_end_concern_holds_signing_up(code, completed_on, member_pk, outstanding):
+    facts = _facts([_member(1, "Nina", concern=frozenset({"dbs"}))],
+                   [OpenIssue(7, member_pk, code, LABELS[code], completed_on)])
+    assert ("decisions_outstanding" in _keys(signing_preconditions(facts))) is outstanding
+
+
+def test_a_leavers_issues_are_judged_at_their_last_day():
+    leaver = _member(1, "Lee", concern=frozenset({"dbs"}), year_end_on=date(2025, 9, 30))
+    late = OpenIssue(7, 1, "dbs", "DBS check", date(2025, 10, 1))
+    assert signing_preconditions(_facts([leaver], [late])).can_sign

@@ -11,6 +11,7 @@ from checks import REGULATION_5_CODES
 from checks.annual import LCF
 from checks.frameworks import Framework
 from fpp.auth.models import User
+from fpp.extensions import settings
 from fpp.people.models import Member
 from fpp.timeutil import freeze
 from tests.fixtures.factories import PASSWORD, sign_in_as
@@ -43,6 +44,17 @@ def complete_checks(create_record):
     def complete(member: Member, on: date = date(2025, 6, 1), skip: tuple[str, ...] = ()) -> None:
         for code in sorted(REGULATION_5_CODES - set(skip)):
             create_record(member, code, on)
+    return complete
+
+
+@pytest.fixture
+def every_check(create_record):
+    """Give a member a clear record, dated `on`, of every other check a serving member needs (the
+    Regulation 5 ones: `complete_checks`), so that they are ready at the year's end."""
+    def complete(member: Member, on: date = date(2025, 6, 1)) -> None:
+        for check in settings().rules.catalogue:
+            if check.code not in REGULATION_5_CODES and check.code != "leaver_reference":
+                create_record(member, check.code, on)
     return complete
 
 

@@ -36,7 +36,7 @@ def _versions():
 
 
 def test_signing_before_the_year_ends_is_refused(client, board, outcomes):
-    assert "ends on 31/03/2026: sign the declaration after that" in _sign(client).get_data(as_text=True)
+    assert "The year 2025/26 ends on 31/03/2026: signing opens on 01/04/2026." in _sign(client).get_data(as_text=True)
     assert _versions() == []
 
 
@@ -91,6 +91,9 @@ def test_sign_then_stale_then_sign_again(client, board, outcomes, runner, sign_i
         assert "Stale" in page and "dbs status at year end changed from valid to concern" in page
         result = runner("declaration", "show", "--year", 2025)
         assert result.exit_code == 0 and "stale (signed v1 by Clara Chair" in result.output
+        assert "Decide on every open issue first" in _sign(client).get_data(as_text=True)  # the new issue
+        assert client.post(f"/records/{dbs.id}/decision", data={
+            "decision": "not_accepted", "not_accepted_reason": "A recent conviction"}).status_code == 302
         assert _sign(client).status_code == 302
     v1_again, v2 = _versions()
     assert v1_again.content_hash == v1.content_hash and v2.version == 2 and v2.content_hash != v1.content_hash

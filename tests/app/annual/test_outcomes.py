@@ -1,5 +1,5 @@
 """The chair's outcomes and decisions: every rule of FPPT.md section 6, with its message."""
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -127,6 +127,10 @@ def test_no_outcome_for_a_year_the_member_did_not_serve_in_or_a_future_year(clie
     assert "has not started yet" in _outcome(client, 2026, board.ned, outcome="under_review").get_data(as_text=True)
 
 
+def _accept(note: str) -> dict:
+    return {"decision": "accepted", "decision_note": note}
+
+
 def _issue(create_record, member, code="social_media"):
     return create_record(member, code, date(2026, 1, 5), outcome="issue", notes="Press article")
 
@@ -134,7 +138,7 @@ def _issue(create_record, member, code="social_media"):
 def test_the_chair_accepts_an_issue_which_then_counts_as_clear(client, board, create_record, sign_in):
     record = _issue(create_record, board.ned)
     sign_in(board.chair_user)
-    response = client.post(f"/records/{record.id}/decision", data={"decision_note": "Old story, explained"})
+    response = client.post(f"/records/{record.id}/decision", data=_accept("Old story, explained"))
     assert response.status_code == 302
     assert (record.decision_on, record.decided_by_id) == (date(2026, 3, 10), board.chair_user.id)
     page = client.get(f"/members/{board.ned.id}").get_data(as_text=True)
@@ -144,14 +148,14 @@ def test_the_chair_accepts_an_issue_which_then_counts_as_clear(client, board, cr
 def test_decisions_follow_the_same_who_rules(client, board, create_record, sign_in):
     chair_issue, ned_issue, sid_issue = (_issue(create_record, m) for m in (board.chair, board.ned, board.sid))
     sign_in(board.chair_user)
-    text = client.post(f"/records/{chair_issue.id}/decision", data={"decision_note": "x"}).get_data(as_text=True)
+    text = client.post(f"/records/{chair_issue.id}/decision", data=_accept("x")).get_data(as_text=True)
     assert "You cannot decide on your own records" in text
     sign_in(board.sid_user)
     assert "decides only on the chair" in client.post(f"/records/{ned_issue.id}/decision",
-                                                      data={"decision_note": "x"}).get_data(as_text=True)
+                                                      data=_accept("x")).get_data(as_text=True)
     assert "You cannot decide on your own records" in client.post(
-        f"/records/{sid_issue.id}/decision", data={"decision_note": "x"}).get_data(as_text=True)
-    assert client.post(f"/records/{chair_issue.id}/decision", data={"decision_note": "Fine"}).status_code == 302
+        f"/records/{sid_issue.id}/decision", data=_accept("x")).get_data(as_text=True)
+    assert client.post(f"/records/{chair_issue.id}/decision", data=_accept("Fine")).status_code == 302
     assert chair_issue.decided_by_id == board.sid_user.id
     assert ned_issue.decision_on is None and sid_issue.decision_on is None
 
@@ -172,8 +176,8 @@ def test_bad_decisions_are_refused(client, board, create_record, sign_in, case, 
         db.session.commit()
     sign_in(board.chair_user)
     if case == "twice":
-        client.post(f"/records/{record.id}/decision", data={"decision_note": "First"})
-    data = {} if case == "no_note" else {"decision_note": "   " if case == "blank_note" else "A note"}
+        client.post(f"/records/{record.id}/decision", data=_accept("First"))
+    data = {"decision": "accepted"} if case == "no_note" else _accept("   " if case == "blank_note" else "A note")
     response = client.post(f"/records/{record.id}/decision", data=data)
     assert response.status_code == 200 and message in response.get_data(as_text=True)
     assert record.decision_note in (None, "First")
@@ -182,3 +186,23 @@ def test_bad_decisions_are_refused(client, board, create_record, sign_in, case, 
 def test_a_missing_record_is_404(client, board, sign_in):
     sign_in(board.chair_user)
     assert client.get("/records/99999/decision").status_code == 404
+
+
+def test_the_form_explains_a_refusal_today_that_differs_from_year_end_readiness(
+        client, create_member, create_record, complete_checks, every_check, board, sign_in):
+    from fpp.timeutil import freeze
+    member = create_member(member_id="N02", name="Dee Lapsed", start_on=date(2020, 1, 1))
+    complete_checks(member, skip=("dbs",))
+    every_check(member)
+    create_record(member, "dbs", date(2023, 4, 1))  # valid until 01/04/2026: due soon, so ready, at the year end
+    with freeze(datetime(2026, 4, 20, 12, 0)):
+        sign_in(board.chair_user)
+        year = client.get("/years/2025").get_data(as_text=True).split('id="member-N02"')[1].split("</tr>")[0]
+        assert "Ready at 31/03/2026 (year end)" in year
+        form = client.get(f"/years/2025/members/{member.id}/outcome").get_data(as_text=True)
+        assert form.index('id="fit-refused"') < form.index('name="outcome"')  # before the chair chooses
+        assert ("Ready at 31/03/2026; today DBS check expired since 02/04/2026: fit and proper cannot be recorded "
+                "until it is renewed, or record with mitigations.") in form
+        assert "Fit and proper cannot be recorded while" in _outcome(client, 2025, member,
+                                                                     outcome="fit_and_proper").get_data(as_text=True)
+        assert 'id="fit-refused"' not in client.get(f"/years/2025/members/{board.ned.id}/outcome").get_data(as_text=True)

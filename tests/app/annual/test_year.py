@@ -62,3 +62,20 @@ def test_the_overview_flags_members_without_the_privacy_notice(client, board, si
 def test_a_year_out_of_range_is_404(client, board, sign_in):
     sign_in(board.secretary)
     assert client.get("/years/1066").status_code == 404
+
+
+def test_readiness_says_against_which_date_it_was_judged(client, board, create_member, every_check,
+                                                         complete_checks, sign_in):
+    leaver = create_member(member_id="L01", name="Lee Leaver", start_on=date(2020, 1, 1), end_on=date(2025, 9, 30))
+    complete_checks(leaver, on=date(2025, 6, 1))
+    every_check(board.ned)
+    sign_in(board.secretary)
+    page = client.get("/years/2025").get_data(as_text=True)
+    assert "Ready at 31/03/2026 (year end, forecast)" in _row(page, "N01")
+    assert "Not ready</strong> at 31/03/2026 (year end, forecast): " in _row(page, "S01")
+    assert "Not ready</strong> at 30/09/2025 (last day in post): " in _row(page, "L01")
+    assert "Not ready</strong> at 31/03/2025 (year end): " in _row(client.get("/years/2024").get_data(as_text=True), "N01")
+
+
+def _row(page: str, member_id: str) -> str:
+    return page.split(f'id="member-{member_id}"')[1].split("</tr>")[0]

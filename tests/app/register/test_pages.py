@@ -60,6 +60,10 @@ def test_the_action_for_each_status(status, label, expires_on, words):
     assert action_phrase(status, label, expires_on) == words
 
 
+def test_a_concern_decided_against_says_so():
+    assert action_phrase("concern", "DBS check", None, date(2026, 3, 1)) == "The issue was not accepted on 01/03/2026"
+
+
 def test_board_headings_and_dates_are_short():
     assert short_label("disqualified_directors", "Disqualified directors search") == "Disq. dirs"
     assert short_label("interests_review", "Declared interests review") == "Declared interests review"
@@ -94,6 +98,21 @@ def test_the_chair_is_linked_to_the_decision_on_a_concern(client, login, full_me
     section = to_do(client.get(f"/members/{member.id}").data.decode())
     assert f'href="/records/{issue.id}/decision"' in section
     assert "/checks/new" not in section  # recording checks is the secretary's
+
+
+def test_an_issue_not_accepted_stays_to_do_without_a_decision_link(client, login, full_member, create_record,
+                                                                   create_user):
+    from fpp.annual.operations import decide_on_record
+    from fpp.extensions import db
+    member = full_member()
+    issue = create_record(member, "social_media", date(2026, 2, 1), outcome="issue", notes="A press story")
+    chair = create_user("chair")
+    decide_on_record(issue, chair, "Not compatible with the role", "not_accepted")
+    db.session.commit()
+    login("chair", user=chair)
+    section = to_do(client.get(f"/members/{member.id}").data.decode())
+    assert "The issue was not accepted on 01/06/2026" in plain(section)
+    assert "/decision" not in section and "Record a decision" not in section
 
 
 def test_nothing_needs_doing(client, login, full_member):
@@ -184,3 +203,26 @@ def test_the_footer_names_the_organisation(client, login):
     page = client.get("/board").data.decode()
     footer = page.split("<footer", 1)[1]
     assert "Test NHS Trust" in footer and "NHS England" not in footer
+
+
+# ---- the board's date: the NHS.UK date input (day, month, year) ----
+
+def test_the_board_is_shown_as_of_a_day_month_and_year(client, login, full_member):
+    login("secretary")
+    full_member({"dbs": date(2023, 5, 15)}, name="Eve Expired")
+    page = client.get("/board?as_of[day]=1&as_of[month]=5&as_of[year]=2026").data.decode()
+    assert "as of 1 May 2026" in page and 'name="as_of[day]"' in page and 'type="date"' not in page
+    assert "valid until 15/05/2026" in plain(page)  # the DBS check held on 1 May
+    assert "as of 1 May 2026" in client.get("/board?as_of=2026-05-01").data.decode()  # links keep working
+
+
+@pytest.mark.parametrize("query", ["as_of[day]=31&as_of[month]=2&as_of[year]=2026",
+                                   "as_of[day]=1&as_of[month]=5&as_of[year]=26",
+                                   "as_of[day]=&as_of[month]=5&as_of[year]=2026",
+                                   "as_of[day]=x&as_of[month]=5&as_of[year]=2026",
+                                   "as_of=2026-02-31"])
+def test_a_date_that_is_not_real_shows_today_and_says_so(client, login, query):
+    login("secretary")
+    page = client.get(f"/board?{query}").data.decode()
+    assert "is not a date: showing today instead" in page and "as of 1 June 2026 (today)" in page
+    assert "nhsuk-date-input--error" in page or "nhsuk-form-group--error" in page
