@@ -41,9 +41,11 @@ MEASURE = """() => {
     const region = t.closest(".fpp-scroll");
     return {table: Math.round(t.getBoundingClientRect().width), region: Math.round(region.clientWidth),
             scrolls: region.scrollWidth > region.clientWidth + 1, page_scrolls_sideways: page,
-            first_cell_min: Math.round(Math.min(...[...t.querySelectorAll("thead th")].map(th => th.getBoundingClientRect().width)))};
+            narrowest_heading: Math.round(Math.min(...[...t.querySelectorAll("thead th")].map(
+              th => th.getBoundingClientRect().width)))};
   }).concat(page ? [...document.querySelectorAll("body *")].filter(el => el.getBoundingClientRect().right >
-    document.documentElement.clientWidth + 1 && !el.closest(".fpp-scroll")).slice(0, 3).map(el => el.tagName + "." + el.className) : []);
+    document.documentElement.clientWidth + 1 && !el.closest(".fpp-scroll")).slice(0, 3).map(
+      el => el.tagName + "." + el.className) : []);
 }"""
 
 

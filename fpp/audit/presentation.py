@@ -116,6 +116,17 @@ def entity_label(entity_type: str, entity_id: str | None) -> str:
     return f"{words} #{entity_id}" if entity_id else words
 
 
+def subject(entry: Any, names: Names) -> str:
+    """What the entry is about: the member or account by name, otherwise the row and its member."""
+    numbered = entry.entity_id is not None and entry.entity_id.isdigit()
+    if entry.entity_type == "members" and numbered:
+        return names.member(entry.entity_id)
+    if entry.entity_type == "users" and numbered:
+        return f"Account of {names.user(entry.entity_id)}"
+    words = entity_label(entry.entity_type, entry.entity_id)
+    return f"{words}, {names.member(entry.member_pk)}" if entry.member_pk is not None else words
+
+
 def field_label(name: str) -> str:
     if name in FIELDS:
         return FIELDS[name]

@@ -36,8 +36,8 @@ GEOMETRY = """() => { const table = document.querySelector(".fpp-matrix"); const
 
 @pytest.fixture
 def server(request, tmp_path, monkeypatch):
-    """The app on a fresh SQLite database, with 0 (or the parameter's number of) local checks, a secretary and two members: one
-    missing everything, one whose DBS check expired and everything else missing."""
+    """The app on a fresh SQLite database with no local checks (or the parameter's number), a secretary and
+    two members: one missing everything, one whose DBS check expired and everything else missing."""
     from werkzeug.serving import make_server
 
     from fpp.app import create_app

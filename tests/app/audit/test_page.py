@@ -239,3 +239,24 @@ def test_an_unknown_batch_or_a_page_past_the_end(client, login, runner, query, r
     page = get(client, "/audit?" + query.format(batch=batch))
     top = re.sub(r'<details class="nhsuk-details nhsuk-u-margin-bottom-0">.*?</details>', "", listing(page), flags=re.S)
     assert (top.count("<tr") >= rows if rows else top.count("<tr") == 0) and ("Newer entries" in page) == newer
+
+
+def test_a_name_pseudonymised_in_a_kept_entry_says_so(client, login, create_member, create_record):
+    login("auditor")
+    gone, kept = create_member(name="Gone Searcher"), create_member(name="Kept Member")
+    create_record(kept, "insolvency", date(2025, 4, 1), searched_by="Gone Searcher")
+    audit.redact(db.session, member_pk=gone.id, actor_ids=set(), pseudonym="Former member",
+                 when=datetime(2026, 5, 1, 9, 0), names=["Gone Searcher"])
+    db.session.commit()
+    shown = text(listing(get(client, f"/audit?action=check.create&member={kept.id}")))
+    assert "Searched by: Former member" in shown and "Names pseudonymised on 01/05/2026 (retention)" in shown
+    assert "Gone Searcher" not in shown
+
+
+def test_a_removal_names_what_there_was(client, login):
+    login("auditor")
+    audit.record("export.pack_deleted", "pack_jobs", 3, before={"year": 2025, "finished_at": "2026-04-02T10:15:00"})
+    db.session.commit()
+    shown = text(listing(get(client, "/audit?action=export.pack_deleted")))
+    assert "Evidence pack deleted" in shown and "Pack #3" in shown
+    assert "Year: removed (was 2025)" in shown and "Finished at: removed (was 02/04/2026 10:15)" in shown
