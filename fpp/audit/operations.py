@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
+from flask import has_request_context
 from sqlalchemy import bindparam, false, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
@@ -36,7 +37,6 @@ def set_actor(actor_id: int | None, label: str) -> None:
 
 def current_actor() -> tuple[int | None, str]:
     """The signed-in user in a request, otherwise the actor set for this process."""
-    from flask import has_request_context
     if has_request_context():
         from flask_login import current_user
         if current_user and current_user.is_authenticated:
@@ -135,12 +135,19 @@ def record_many(items: list[dict[str, Any]], actor: tuple[int | None, str] | Non
 
 def record_read(action: str, entity_type: str, entity_id: Any = None, *, after: dict | None = None,
                 member_pk: int | None = None) -> None:
-    """Audit who read what (DBS data, evidence, exports) from a view that only reads: the entry is
+    """Audit who read what (DBS data, evidence, exports). From a view that only reads, the entry is
     committed in a short transaction of its own that waits for the write lock (never "database is
-    locked"), whatever the request's own transaction does."""
+    locked"), whatever the request's own transaction does; from a command or a job, it joins their
+    transaction, which they commit."""
     item = {"action": action, "entity_type": entity_type, "entity_id": entity_id, "before": None,
             "after": after, "member_pk": member_pk}
     actor = current_actor()
+    if not has_request_context():
+        # A command or a job: its own session is the register's only one here, and may already hold the
+        # write lock (a command's IMMEDIATE transaction), which a second connection would wait for in
+        # vain. The entry goes in with the command's work, which commits it.
+        record_many([item], actor=actor)
+        return
     with own_transaction() as session:
         record_many([item], actor=actor, session=session)
 
