@@ -101,8 +101,35 @@ def declaration_state(year: int, rows: list[YearRow] | None = None) -> Declarati
     latest = latest_declaration(year)
     if latest is None or latest.content_hash == content_hash(content):
         return DeclarationState(latest, False, [], content)
-    changes = diff_content(json.loads(latest.content), content) or ["The declared content changed."]
+    signed = json.loads(latest.content)
+    if signed.get("redacted"):
+        # Members purged since signing (retention): the stored copy keeps their seat, not the person, and
+        # the signed hash stays as signed. Judge the rest against that copy, so a purge alone never makes
+        # the declaration look stale (and invites signing again without them).
+        content = _with_purged(content, signed)
+        signed = {key: value for key, value in signed.items() if key != "redacted"}
+        if signed == content:
+            return DeclarationState(latest, False, [], content)
+    changes = diff_content(signed, content) or ["The declared content changed."]
     return DeclarationState(latest, True, changes, content)
+
+
+def _with_purged(content: dict[str, Any], signed: dict[str, Any]) -> dict[str, Any]:
+    """The content now, with the purged members of the stored copy put back as the copy keeps them
+    (their rows are gone from the register), in Member ID order as `build_content` lists members."""
+    purged = {entry["member_id"] for entry in signed.get("redacted", ())}
+    present = {m["member_id"] for m in content["members"]}
+    kept = [m for m in signed.get("members", []) if m.get("member_id") in purged - present]
+    if not kept:
+        return content
+    members = sorted([*content["members"], *kept], key=lambda m: m["member_id"])
+    order = {m["member_id"]: index for index, m in enumerate(members)}
+    merged = {**content, "members": members,
+              "counts": {o: sum(1 for m in members if m.get("outcome") == o) for o in ASSESSMENT_OUTCOMES}}
+    for key in ("new_appointments", "leavers"):
+        ids = set(content[key]) | {i for i in signed.get(key, []) if i in purged - present}
+        merged[key] = sorted(ids, key=lambda i: order.get(i, len(order)))
+    return merged
 
 
 def signing_facts(year: int, rows: list[YearRow], state: DeclarationState) -> SigningFacts:

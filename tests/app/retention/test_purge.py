@@ -146,6 +146,23 @@ def test_signed_declarations_keep_their_hash_and_say_the_copy_is_redacted(board,
                for r in content["redacted"])
 
 
+def test_a_purge_alone_does_not_make_the_signed_declaration_stale(board, runner):
+    from checks.annual import canonical_json
+    from fpp.annual.declaration import build_content, declaration_state
+    year = board.declaration.year
+    content = build_content(year)  # what signing the year would bind, as the register builds it
+    assert {"M-OLIVE", "M-FRED"} <= {m["member_id"] for m in content["members"]}
+    board.declaration.content, board.declaration.content_hash = canonical_json(content), content_hash(content)
+    db.session.commit()
+    assert not declaration_state(year).is_stale
+    assert runner("retention", "purge").exit_code == 0
+    db.session.expire_all()
+    state = declaration_state(year)
+    assert not state.is_stale, state.changes
+    seats = {m["member_id"]: m for m in state.content["members"]}
+    assert seats["M-OLIVE"]["name"] == seats["M-FRED"]["name"] == "Purged"  # the seats are still declared
+
+
 def test_evidence_past_its_own_retention_goes_while_the_member_is_kept(board, runner):
     yuri_pk = board.yuri.id
     identity = db.session.execute(select(Evidence).join(CheckRecord).where(
