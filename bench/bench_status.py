@@ -38,7 +38,8 @@ PG_DATABASE = "fpp_bench_status"
 CACHE = Path(tempfile.gettempdir()) / "fpp-bench-status"
 
 # The bare read: the same rows (every live record with its member), selected and dumped, nothing else.
-BARE_SQL = ("SELECT m.member_id, m.name, r.code, r.completed_on, r.outcome, r.decision_on "
+BARE_SQL = ("SELECT m.member_id, m.name, r.code, r.completed_on, r.outcome, r.decision_on, r.expires_on, "
+            "r.decision_outcome "
             "FROM check_records r JOIN members m ON m.id = r.member_pk WHERE r.deleted_at IS NULL")
 BARE_SQLITE = f"""
 import json, sqlite3, sys
