@@ -121,6 +121,8 @@ class LeaverRow:
     reference_completed_by: str | None = None
     reference_sent_to: str | None = None
     reference_sent_on: date | None = None
+    reference_is_fit_and_proper: bool | None = None
+    reference_discontinued_matters: str | None = None  # complaints or disciplinary matters discontinued
 
 
 EXCEPTION_KINDS = ("concern", "issue", "mitigation", "decision")

@@ -45,7 +45,8 @@ CHECK_CODE_COLUMNS = (Column("Check code", width=24), Column("Outcome code", wid
 LEAVER_COLUMNS = (
     Column("Member ID", width=14), Column("Name", width=26), Column("Date left", "date", 12),
     Column("Reference completed on", "date", 14), Column("Completed by", width=22),
-    Column("Sent to", width=30), Column("Sent on", "date", 12),
+    Column("Sent to", width=30), Column("Sent on", "date", 12), Column("Fit and proper (reference)", width=14),
+    Column("Discontinued complaints or disciplinary matters", width=40),
 )
 EXCEPTION_COLUMNS = (
     Column("Member ID", width=14), Column("Name", width=26), Column("Check or item", width=32),
@@ -146,7 +147,9 @@ def check_values(r: CheckRecordRow) -> list:
 
 def leaver_values(r: LeaverRow) -> list:
     return [r.member_id, r.member_name, r.left_on, r.reference_completed_on,
-            r.reference_completed_by, r.reference_sent_to, r.reference_sent_on]
+            r.reference_completed_by, r.reference_sent_to, r.reference_sent_on,
+            None if r.reference_is_fit_and_proper is None else ("Yes" if r.reference_is_fit_and_proper else "No"),
+            r.reference_discontinued_matters]
 
 
 def exception_values(r: ExceptionRow) -> list:

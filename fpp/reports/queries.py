@@ -12,6 +12,7 @@ from datetime import datetime, time
 
 from sqlalchemy import select
 
+from checks.records import NOT_RECORDED
 from checks.rules import record_expiry
 from checks.annual import ASSESSMENT_OUTCOMES
 from checks.years import year_bounds
@@ -93,7 +94,10 @@ def _leaver(row: YearRow) -> LeaverRow:
                      reference_completed_on=reference.completed_on if reference else done,
                      reference_completed_by=reference.completed_by_name if reference else None,
                      reference_sent_to=reference.sent_to if reference else None,
-                     reference_sent_on=reference.sent_on if reference else None)
+                     reference_sent_on=reference.sent_on if reference else None,
+                     reference_is_fit_and_proper=reference.is_fit_and_proper if reference else None,
+                     reference_discontinued_matters=(reference.discontinued_matters or NOT_RECORDED)
+                     if reference else None)
 
 
 def _exported_records(member_pks: list[int], year: int) -> Iterator[CheckRecord]:

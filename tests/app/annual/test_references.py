@@ -151,3 +151,20 @@ def test_a_reference_recorded_before_the_register_asked_says_so(client, board, l
     db.session.commit()
     page = client.get(f"/references/{reference.id}").get_data(as_text=True)
     assert "Not recorded: the register did not ask when this reference was recorded" in page
+
+
+def test_the_discontinued_matters_reach_the_workbook_the_pack_carries(runner, create_member, tmp_path):
+    from openpyxl import load_workbook
+
+    from fpp.annual import references
+    from tests.app.test_access import BMR
+    leaver = create_member(member_id="D001", name="Dee Parted", start_on=date(2020, 1, 1), end_on=date(2026, 1, 31))
+    references.complete_leaver_reference(leaver, None, **{**BMR, "discontinued_matters": "One complaint, withdrawn"})
+    db.session.commit()
+    output = tmp_path / "declaration.xlsx"
+    assert runner("export", "declaration", "--year", "2025", "--output", output).exit_code == 0
+    sheet = load_workbook(output)["Leavers"]
+    headers = [c.value for c in sheet[1]]
+    row = dict(zip(headers, (c.value for c in sheet[2])))
+    assert row["Discontinued complaints or disciplinary matters"] == "One complaint, withdrawn"
+    assert row["Fit and proper (reference)"] == "Yes"

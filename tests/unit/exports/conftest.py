@@ -74,7 +74,7 @@ def audit():
 
 
 LEAVER = LeaverRow("A02", "Bob Brown", date(2026, 1, 31), date(2026, 2, 10), "Sue Secretary",
-                   "hr@other.nhs.uk", date(2026, 2, 12))
+                   "hr@other.nhs.uk", date(2026, 2, 12), True, "None discontinued")
 
 
 @pytest.fixture

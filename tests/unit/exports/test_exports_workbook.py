@@ -91,7 +91,7 @@ def test_leavers_exceptions_and_audit_rows(create_data):
     wb = build(create_data())
     leaver = [c.value for c in wb["Leavers"][2]]
     assert leaver == ["A02", "Bob Brown", datetime(2026, 1, 31), datetime(2026, 2, 10),
-                      "Sue Secretary", "hr@other.nhs.uk", datetime(2026, 2, 12)]
+                      "Sue Secretary", "hr@other.nhs.uk", datetime(2026, 2, 12), "Yes", "None discontinued"]
     concern = [c.value for c in wb["Exceptions"][2]]
     assert concern[4] == "Concern" and concern[7] == "concern" and concern[3] == datetime(2025, 5, 2)
     audit = wb["Audit trail"][3]
@@ -103,7 +103,7 @@ def test_empty_leavers_sheet_is_a_valid_table_with_a_nothing_to_list_row(create_
     ws = build(create_data(leavers=(), exceptions=iter(()), audit=[]))["Leavers"]
     assert header(ws)[0] == "Member ID"
     assert ws["A2"].value == "No board members left in 2025/26"
-    assert ws.tables["Leavers"].ref == "A1:G2"
+    assert ws.tables["Leavers"].ref == "A1:I2"
 
 
 def test_signed_declaration_sheet(create_data, declarations):
