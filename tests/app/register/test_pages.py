@@ -11,9 +11,6 @@ import pytest
 from checks.wording import action_phrase, compact_date, short_label
 from fpp.timeutil import freeze
 
-ONCE = ("identity", "employment_history", "references", "qualifications", "health")
-ANNUAL = ("insolvency", "disqualified_directors", "removed_trustees", "employment_tribunal", "social_media",
-          "appraisal")
 
 
 @pytest.fixture(autouse=True)
@@ -23,17 +20,8 @@ def frozen():
 
 
 @pytest.fixture
-def full_member(create_member, create_record):
-    """A member with every check valid on 1 June 2026, then `changes` (code -> completion date or None)."""
-    def create(changes: dict | None = None, **fields):
-        member = create_member(start_on=date(2020, 1, 1), **fields)
-        dates = {code: date(2020, 1, 1) for code in ONCE} | {code: date(2026, 1, 15) for code in ANNUAL}
-        dates |= {"dbs": date(2025, 1, 15), "self_attestation": date(2026, 4, 10)} | (changes or {})
-        for code, completed_on in dates.items():
-            if completed_on is not None:
-                create_record(member, code, completed_on)
-        return member
-    return create
+def full_member(create_full_member):
+    return create_full_member
 
 
 def plain(html: str) -> str:

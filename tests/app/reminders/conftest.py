@@ -12,9 +12,6 @@ from aiosmtpd.controller import Controller
 from fpp.timeutil import freeze
 
 AS_OF = date(2026, 6, 1)  # a Monday: the digest day
-ONCE_CODES = ("identity", "employment_history", "references", "qualifications", "health")
-ANNUAL_CODES = ("insolvency", "disqualified_directors", "removed_trustees", "employment_tribunal",
-                "social_media", "appraisal")
 
 
 def free_port() -> int:
@@ -78,18 +75,6 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def create_full_member(create_member, create_record):
-    """A member with every check valid on 1 June 2026, then `changes` (code -> completion date or None)."""
-    def create(changes: dict | None = None, **fields):
-        member = create_member(start_on=date(2020, 1, 1), **fields)
-        dates = {code: date(2020, 1, 1) for code in ONCE_CODES} | {code: date(2026, 1, 15) for code in ANNUAL_CODES}
-        dates |= {"dbs": date(2025, 1, 15), "self_attestation": date(2026, 4, 10)} | (changes or {})
-        for code, completed_on in dates.items():
-            if completed_on is not None:
-                create_record(member, code, completed_on)
-        return member
-    return create
 
 
 @pytest.fixture

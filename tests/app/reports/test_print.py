@@ -3,8 +3,6 @@ and the Declaration sheet on one page when LibreOffice prints it."""
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import subprocess
 
 import pytest
@@ -19,6 +17,7 @@ from fpp.reports.queries import declaration_data
 from fpp.templating import STATUS_LABELS
 from fpp.timeutil import freeze
 from tests.app.reports.conftest import AFTER_YEAR, YEAR
+from tests.fixtures.browser import soffice
 
 
 def test_the_workbooks_words_are_the_registers_words():
@@ -95,15 +94,6 @@ def test_a_footer_keeps_an_ampersand_in_the_organisation_name():
 
 
 # ---- LibreOffice prints the Declaration sheet on one page -----------------------------------------
-
-def soffice() -> str:
-    path = shutil.which("soffice")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("soffice is not on PATH, and CI is set: install libreoffice-calc-nogui.")
-        pytest.skip("soffice is not on PATH: install libreoffice-calc-nogui to run this test.")
-    return path
-
 
 def to_pdf(xlsx_path, tmp_path):
     profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"  # a private, unlocked profile

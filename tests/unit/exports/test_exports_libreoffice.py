@@ -5,23 +5,13 @@ Skipped with a message when soffice is not installed, except in CI (CI set), whe
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 
 import pytest
 
 from exports.declaration import build_declaration_workbook
 from exports.summary import build_summary_workbook
-
-
-def soffice() -> str:
-    path = shutil.which("soffice")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("soffice is not on PATH, and CI is set: install libreoffice-calc-nogui.")
-        pytest.skip("soffice is not on PATH: install libreoffice-calc-nogui to run this test.")
-    return path
+from tests.fixtures.browser import soffice
 
 
 def convert_to_pdf(xlsx, tmp_path):
