@@ -97,8 +97,14 @@ def test_every_column_of_the_board_is_reachable_at_1280(page, server):
     page.keyboard.press("Tab")  # back onto the region, by the keyboard
     page.keyboard.up("Shift")
     assert page.evaluate("document.activeElement.classList.contains('fpp-scroll')")
-    for _ in range(30):
+    at_end = ("() => { const r = document.activeElement; "
+              "return r.scrollLeft + r.clientWidth >= r.scrollWidth - 1; }")
+    for _ in range(200):  # each press scrolls a step (smoothly, so wait for it): until the last column shows
+        if page.evaluate(at_end):
+            break
         page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(20)
+    page.wait_for_function(at_end)
     scrolled = page.evaluate(GEOMETRY)
     assert scrolled["region"]["scrollLeft"] > 0
     last = scrolled["headers"][-1]
